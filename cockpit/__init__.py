@@ -1,0 +1,3 @@
+"""cockpit: a terminal incident cockpit for on-call engineers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,65 @@
+"""The ``cockpit`` command line.
+
+Subcommands live in their own modules and are imported only when invoked, so
+scripting commands such as ``cockpit note`` start in milliseconds and never
+load Textual or the heavy clients.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from cockpit import __version__
+
+# command name -> "module:attribute"; each module owns its commands.
+COMMANDS: dict[str, str] = {
+    "config": "cockpit.cli.config_cmds:config_group",
+    "new": "cockpit.cli.incident_cmds:new",
+    "note": "cockpit.cli.incident_cmds:note",
+    "ack": "cockpit.cli.incident_cmds:ack",
+    "status": "cockpit.cli.incident_cmds:status",
+    "severity": "cockpit.cli.incident_cmds:severity",
+    "incidents": "cockpit.cli.incident_cmds:incidents",
+    "resume": "cockpit.cli.incident_cmds:resume",
+    "postmortem": "cockpit.cli.report_cmds:postmortem",
+    "stats": "cockpit.cli.report_cmds:stats",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cockpit")
+@click.option(
+    "--config",
+    "config_path",
+    envvar="COCKPIT_CONFIG",
+    type=click.Path(dir_okay=False),
+    help="Config file to use (default: the platform config dir; env COCKPIT_CONFIG).",
+)
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """cockpit: a terminal incident cockpit for on-call engineers."""
+    ctx.ensure_object(dict)
+    ctx.obj["config_path"] = config_path
+
+
+def main(argv: list[str] | None = None) -> Any:
+    return cli.main(args=argv, prog_name="cockpit")

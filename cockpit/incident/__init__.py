@@ -1,0 +1,1 @@
+"""The incident domain: events, the journal that stores them, the post-mortem."""

@@ -1,0 +1,63 @@
+"""Where cockpit keeps its files.
+
+platformdirs gives each OS its usual locations; ``COCKPIT_HOME`` puts every
+location under one folder so tests and portable installs stay self-contained.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "cockpit"
+
+
+@dataclass(frozen=True)
+class Locations:
+    config_dir: Path
+    data_dir: Path
+    state_dir: Path
+
+    @property
+    def incidents_dir(self) -> Path:
+        return self.data_dir / "incidents"
+
+    @property
+    def default_config_file(self) -> Path:
+        return self.config_dir / "config.toml"
+
+
+def locations() -> Locations:
+    """The directories in force now (reads the environment on every call)."""
+    home = os.environ.get("COCKPIT_HOME")
+    if home:
+        root = Path(home).expanduser()
+        return Locations(root / "config", root / "data", root / "state")
+    import platformdirs
+
+    return Locations(
+        Path(platformdirs.user_config_dir(APP_NAME)),
+        Path(platformdirs.user_data_dir(APP_NAME)),
+        Path(platformdirs.user_state_dir(APP_NAME)),
+    )
+
+
+def config_file(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The config file to use: ``--config``, then ``COCKPIT_CONFIG``, then the default."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("COCKPIT_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return locations().default_config_file
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) readable by the user only (0700)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.chmod(0o700)
+    except PermissionError:
+        pass
+    return path
