@@ -6,6 +6,7 @@ location under one folder so tests and portable installs stay self-contained.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,8 +57,6 @@ def config_file(explicit: str | os.PathLike[str] | None = None) -> Path:
 def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) readable by the user only (0700)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
+    with contextlib.suppress(PermissionError):
         path.chmod(0o700)
-    except PermissionError:
-        pass
     return path
