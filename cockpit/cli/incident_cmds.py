@@ -143,8 +143,10 @@ severity = _change(EventKind.SEVERITY_CHANGED, [s.value for s in Severity], "sev
 @click.command()
 @config_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def incidents(as_json: bool) -> None:
+@click.pass_context
+def incidents(ctx: click.Context, as_json: bool) -> None:
     """List incidents, newest first."""
+    load(ctx)
     items = list(reversed(store().all()))
     now = utcnow()
     if as_json:
