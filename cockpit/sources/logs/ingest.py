@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from cockpit.config.schema import LogsConfig
 from cockpit.sources.base import LogLine
 from cockpit.sources.logs.levels import LevelTagger
 
@@ -76,6 +77,10 @@ class LogIngest:
         self._received = self._delivered = self._dropped = self._truncated = 0
         self._per_source: dict[str, int] = {}
         self._per_level: dict[str, int] = {}
+
+    @classmethod
+    def from_config(cls, cfg: LogsConfig) -> LogIngest:
+        return cls(capacity=cfg.buffer_lines, max_line_length=cfg.max_line_length)
 
     def _tag(self, batch: Iterable[LogLine]) -> tuple[list[LogLine], _Counts, _Counts, int]:
         """``batch`` with timestamp, truncation and level applied, and its counts."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
+from cockpit.config.schema import LogsConfig
 from cockpit.sources.base import LogLine
 from cockpit.sources.logs.ingest import LogIngest, split_timestamp
 
@@ -55,6 +56,11 @@ def test_long_lines_truncated_and_counted() -> None:
     out = ingest.drain()
     assert [(len(o.text), o.truncated) for o in out] == [(100, True), (5, False), (10, True)]
     assert ingest.stats().truncated == 2
+
+
+def test_from_config() -> None:
+    ingest = LogIngest.from_config(LogsConfig(max_line_length=80, buffer_lines=100))
+    assert (ingest.capacity, ingest.max_line_length) == (100, 80)
 
 
 def test_given_level_is_kept() -> None:
