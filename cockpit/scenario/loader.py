@@ -101,6 +101,13 @@ def parse_scenario(text: str, path: Path) -> Scenario:
     validator = jsonschema.Draft202012Validator(_schema())
     for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
         where = tuple(err.absolute_path)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            known = sorted(err.schema.get("properties", {})) if isinstance(err.schema, dict) else []
+            for key in sorted(set(err.instance) - set(known)):
+                at = (*where, key)
+                errors.append(f"{path}:{line_of(lines, at)}: {dotted(at)}: unknown key "
+                              f"(known: {', '.join(known)})")
+            continue
         errors.append(f"{path}:{line_of(lines, where)}: {dotted(where)}: {_message(err)}")
     builder = _Builder(data, lines, path)
     scenario: Scenario | None = None
@@ -119,8 +126,6 @@ def _message(err: jsonschema.ValidationError) -> str:
     schema = err.schema if isinstance(err.schema, dict) else {}
     if err.validator == "pattern" and "description" in schema:
         return f"{err.instance!r} is not {schema['description']}"
-    if err.validator == "additionalProperties":
-        return err.message.replace("Additional properties are not allowed", "unknown key")
     if err.validator == "enum" and isinstance(err.validator_value, list):
         return f"{err.instance!r} is not one of {', '.join(map(str, err.validator_value))}"
     if err.validator == "oneOf":

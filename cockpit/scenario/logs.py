@@ -70,8 +70,9 @@ class LogGenerator:
         svc = self.services.get(pod.deployment)
         out: list[tuple[float, str]] = []
         crash = pod.crash
+        startup = spec.startup if crash is None or not crash.log else ()
         for run_start, death in pod.runs:
-            for i, template in enumerate(spec.startup):
+            for i, template in enumerate(startup):
                 out.append((run_start + 0.2 + 0.12 * i, self.fill(template, pod, svc, i, 0.0)))
             if crash is not None and death < pod.deleted:
                 count = len(crash.log)

@@ -206,6 +206,8 @@ class MetricCatalogue:
             at = max(source.start, t + jitter) if source.noise else t
             return max(0.0, source.curve.integral(at) - source.curve.integral(source.start))
         value = source.curve.value(t)
+        if source.maximum is not None and value >= source.maximum:
+            return source.maximum  # pinned at its ceiling, as a full pool is
         if source.noise:
             value *= 1.0 + source.noise * unit(seed, source.noise_key, math.floor(t / scrape))
         value = max(0.0, value)
