@@ -111,3 +111,12 @@ def test_faults_are_parsed(tmp_path: Path) -> None:
     assert (s.faults[0].component, s.faults[0].kind, s.faults[0].start, s.faults[0].end) == \
         ("prometheus", "down", 300.0, 480.0)
     assert s.faults[1].start is None
+
+
+def test_the_documented_full_example_validates(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "scenarios.md").read_text()
+    block = doc.split("## A full example\n```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(block)
+    scenario = load_scenario(path)
+    assert scenario.truth.remedy == "rollback" and scenario.faults[0].component == "prometheus"
