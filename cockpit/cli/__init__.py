@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "resume": "cockpit.cli.incident_cmds:resume",
     "postmortem": "cockpit.cli.report_cmds:postmortem",
     "stats": "cockpit.cli.report_cmds:stats",
+    "scenario": "cockpit.cli.scenario_cmds:scenario_group",
 }
 
 
