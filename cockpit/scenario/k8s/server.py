@@ -119,6 +119,8 @@ class K8sApiServer:
 
     def start(self) -> K8sApiServer:
         self._stopping.clear()
+        if self._controller:
+            reconcile(self.state)  # statuses are consistent from the first request
         self._httpd = _HttpServer((self._host, self._port), _Handler)
         self._httpd.api = self
         self._port = self._httpd.server_address[1]
