@@ -111,7 +111,10 @@ class ClusterState:
             meta.setdefault("creationTimestamp",
                             old["metadata"]["creationTimestamp"] if old else rfc3339(self.now()))
             if plural in ("deployments", "replicasets"):
-                meta.setdefault("generation", old["metadata"].get("generation", 1) if old else 1)
+                previous = old["metadata"].get("generation", 1) if old else 1
+                meta.setdefault("generation", previous)
+                if old and old.get("spec") != obj.get("spec") and meta["generation"] == previous:
+                    meta["generation"] = previous + 1  # a spec change is a new generation
             if plural == "pods" and external:
                 self.pending_ready.pop(meta["uid"], None)
             self._rv += 1
