@@ -1,0 +1,1 @@
+"""Scenario files and the loopback simulator behind ``cockpit demo``."""
