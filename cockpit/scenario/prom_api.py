@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
+from cockpit.scenario.httpserve import LoopbackServer, Params, Reply
 from cockpit.scenario.promql import PromQLError, evaluate, parse
 from cockpit.scenario.promql.ast import VectorSelector
 from cockpit.scenario.promql.evaluator import Result
@@ -26,7 +23,6 @@ BUILD_INFO = {"version": "2.42.0", "revision": "cockpit-simulator", "branch": "H
               "buildUser": "cockpit", "buildDate": "20230131-00:00:00", "goVersion": "go1.19"}
 _LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 
-Params = Mapping[str, list[str]]
 
 
 class ApiError(Exception):
@@ -173,34 +169,30 @@ class PrometheusAPI:
 
 
 class PrometheusServer:
-    """The HTTP server: ``start()``, ``url``, ``stop()``; listens on 127.0.0.1 only."""
+    """The HTTP server: ``start()``, ``url``, ``stop()``; listens on 127.0.0.1 only.
+
+    ``extra_routes`` maps more paths (e.g. ``/api/v1/alerts``) to functions
+    returning the JSON ``data`` value.
+    """
 
     def __init__(self, store: SeriesStore, host: str = "127.0.0.1", port: int = 0,
                  extra_routes: Mapping[str, Callable[[Params], str]] | None = None) -> None:
         self.api = PrometheusAPI(store)
         self.extra_routes = dict(extra_routes or {})
-        self._httpd = ThreadingHTTPServer((host, port), _make_handler(self))
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer(self.handle, host, port, "promsim-http")
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     def start(self) -> PrometheusServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True,
-                                        name="promsim-http")
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._server.stop()
 
-    def handle(self, method: str, path: str, params: Params) -> tuple[int, str, str]:
+    def handle(self, method: str, path: str, params: Params, body: bytes = b"") -> Reply:
         """(status, content type, body) for one request."""
         if path == "/-/ready":
             return 200, "text/plain; charset=utf-8", "Prometheus Server is Ready.\n"
@@ -223,41 +215,7 @@ class PrometheusServer:
         try:
             data = handler(params)
         except ApiError as err:
-            body = json.dumps({"status": "error", "errorType": err.error_type,
-                               "error": str(err)})
-            return err.status, "application/json", body
+            error = json.dumps({"status": "error", "errorType": err.error_type,
+                                "error": str(err)})
+            return err.status, "application/json", error
         return 200, "application/json", f'{{"status":"success","data":{data}}}'
-
-
-def _make_handler(server: PrometheusServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def _serve(self, method: str) -> None:
-            parts = urlsplit(self.path)
-            params: dict[str, list[str]] = {}
-            if method == "POST":   # Go's r.Form: body values first, then the URL's
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode("utf-8", "replace")
-                params = parse_qs(body, keep_blank_values=True)
-            for key, values in parse_qs(parts.query, keep_blank_values=True).items():
-                params.setdefault(key, []).extend(values)
-            status, ctype, text = server.handle(method, parts.path, params)
-            payload = text.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def do_GET(self) -> None:
-            self._serve("GET")
-
-        def do_POST(self) -> None:
-            self._serve("POST")
-
-    return Handler
