@@ -155,14 +155,17 @@ class AlertmanagerServer:
             if (state == "active" and not want["active"]) or \
                     (silenced_by and not want["silenced"]):
                 continue
-            out.append({
+            item: dict[str, object] = {
                 "annotations": dict(alert.annotations), "endsAt": rfc3339_ms(alert.ends_at),
                 "fingerprint": fp, "receivers": [{"name": self.receiver}],
                 "startsAt": rfc3339_ms(alert.starts_at),
                 "status": {"inhibitedBy": [], "silencedBy": silenced_by, "state": state},
                 "updatedAt": rfc3339_ms(alert.updated_at),
-                "generatorURL": alert.generator_url, "labels": dict(alert.labels),
-            })
+            }
+            if alert.generator_url:     # omitempty, as Alertmanager writes it
+                item["generatorURL"] = alert.generator_url
+            item["labels"] = dict(alert.labels)
+            out.append(item)
         return out
 
     # -- silences ------------------------------------------------------------

@@ -35,8 +35,8 @@ class LoopbackServer:
         return f"http://{host!s}:{port}"
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True,
-                                        name=self._name)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
+                                        daemon=True, name=self._name)
         self._thread.start()
 
     def stop(self) -> None:
