@@ -8,13 +8,17 @@ Only the query language is a subset; the rest is answered with a clear 400.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
 
 from cockpit.scenario.httpserve import LoopbackServer, Params, Reply
 from cockpit.scenario.promql import PromQLError, evaluate, parse
 from cockpit.scenario.promql.ast import VectorSelector
 from cockpit.scenario.promql.evaluator import Result
+from cockpit.scenario.rules import RuleEvaluator
 from cockpit.scenario.store import SeriesStore, fetch_samples, to_ms
 from cockpit.scenario.wire import ParamError, format_ts, format_value, parse_step_ms, parse_time_ms
 
@@ -168,6 +172,34 @@ class PrometheusAPI:
         return json.dumps(sorted(values), separators=(",", ":"))
 
 
+def _go_exp(v: float) -> str:
+    """Go's FormatFloat(v, 'e', -1, 64), e.g. ``3e-01``."""
+    if not math.isfinite(v):
+        return format_value(v)
+    if v == 0:
+        return "0e+00"
+    dec = Decimal(repr(abs(v))).normalize()
+    digits = "".join(map(str, dec.as_tuple().digits))
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    power = dec.adjusted()
+    sign = "-" if v < 0 else ""
+    return f"{sign}{mantissa}e{'+' if power >= 0 else '-'}{abs(power):02d}"
+
+
+def _rfc3339_nano(ts: float) -> str:
+    stamp = datetime.fromtimestamp(ts, UTC)
+    frac = f"{stamp.microsecond:06d}".rstrip("0")
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S") + (f".{frac}" if frac else "") + "Z"
+
+
+def alerts_json(rules: RuleEvaluator, now: float) -> str:
+    """/api/v1/alerts data: pending and firing alerts, as Prometheus lists them."""
+    alerts = [{"labels": dict(a.labels), "annotations": dict(a.annotations), "state": a.state,
+               "activeAt": _rfc3339_nano(a.active_at), "value": _go_exp(a.value)}
+              for a in rules.alerts_at(now) if a.state != "inactive"]
+    return json.dumps({"alerts": alerts}, separators=(",", ":"))
+
+
 class PrometheusServer:
     """The HTTP server: ``start()``, ``url``, ``stop()``; listens on 127.0.0.1 only.
 
@@ -176,9 +208,13 @@ class PrometheusServer:
     """
 
     def __init__(self, store: SeriesStore, host: str = "127.0.0.1", port: int = 0,
-                 extra_routes: Mapping[str, Callable[[Params], str]] | None = None) -> None:
+                 extra_routes: Mapping[str, Callable[[Params], str]] | None = None,
+                 rules: RuleEvaluator | None = None) -> None:
         self.api = PrometheusAPI(store)
         self.extra_routes = dict(extra_routes or {})
+        if rules is not None:
+            self.extra_routes.setdefault("/api/v1/alerts",
+                                         lambda _: alerts_json(rules, store.now()))
         self._server = LoopbackServer(self.handle, host, port, "promsim-http")
 
     @property

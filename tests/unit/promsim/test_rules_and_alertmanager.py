@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from cockpit.scenario.am_api import AlertmanagerServer
+from cockpit.scenario.prom_api import PrometheusServer
 from cockpit.scenario.rules import AlertRule, RuleEvaluator
 from cockpit.scenario.store import StaticStore
 from cockpit.scenario.templating import expand, go_float
@@ -142,3 +143,16 @@ def test_bad_requests_answer_400_with_the_reason(
     status = client.get("/api/v2/status").json()
     assert status["versionInfo"]["version"] == "0.25.0"
     assert status["cluster"]["status"] == "disabled"
+
+
+def test_prometheus_alerts_endpoint_lists_pending_and_firing() -> None:
+    store = make_store(now_k=42)
+    server = PrometheusServer(store, rules=RuleEvaluator(store, [RULE])).start()
+    try:
+        body = httpx.get(server.url + "/api/v1/alerts").json()
+    finally:
+        server.stop()
+    assert body["status"] == "success"
+    [alert] = body["data"]["alerts"]
+    assert alert["state"] == "pending" and alert["value"] == "3e-01"
+    assert alert["activeAt"] == "2023-11-14T22:25:00Z"     # E + 600 s
