@@ -10,6 +10,7 @@ first success.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 from collections.abc import Callable
@@ -96,7 +97,9 @@ def describe_os_error(exc: BaseException) -> str:
             continue
         seen.add(id(current))
         if isinstance(current, OSError) and current.errno is not None and current.strerror:
-            return f"[Errno {current.errno}] {current.strerror}"
+            # asyncio says "Connect call failed (...)"; the standard text is clearer
+            text = os.strerror(current.errno) if current.errno > 0 else current.strerror
+            return f"[Errno {current.errno}] {text}"
         for nxt in (getattr(current, "reason", None), current.__cause__, current.__context__,
                     *current.args):
             if isinstance(nxt, BaseException):
