@@ -89,7 +89,7 @@ class PrometheusSource:
             self._session.headers["Authorization"] = f"Bearer {token}"
         self._client = PrometheusConnect(
             url=self.url or "http://127.0.0.1:0", session=self._session, timeout=cfg.timeout_s,
-            retry=Retry(total=0, status_forcelist=()))  # backoff is ours, not urllib3's
+            retry=Retry(total=False, status_forcelist=()))  # backoff is ours, not urllib3's
         self._cache: dict[str, PanelData] = {}
         self._window_s = cfg.history_h * 3600
         self._step = 0.0
@@ -277,6 +277,9 @@ class PrometheusSource:
     def _call(self, fn: Callable[[], Any]) -> Any:
         try:
             return fn()
+        except requests.JSONDecodeError as exc:  # 200 with a body that is not JSON
+            raise _Failure(f"malformed answer from {self.url}: not JSON ({exc})",
+                           HealthState.DEGRADED, True) from None
         except requests.Timeout:
             raise _Failure(f"no answer from {self.url} within {self.cfg.timeout_s:g}s",
                            HealthState.DEGRADED, True) from None
@@ -309,11 +312,14 @@ def _api_error(message: str) -> str:
     status = match.group(1)
     try:
         body = ast.literal_eval(match.group(2))
-        doc = json.loads(body)
-        if isinstance(doc, dict) and doc.get("error"):
-            kind = str(doc.get("errorType", "")).strip()
-            return f"{kind}: {doc['error']}" if kind and not kind.isdigit() else str(doc["error"])
         text = body.decode("utf-8", "replace").strip()
-    except (ValueError, SyntaxError, UnicodeDecodeError):
+    except (ValueError, SyntaxError, AttributeError):
         text = match.group(2)
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        doc = None
+    if isinstance(doc, dict) and doc.get("error"):
+        kind = str(doc.get("errorType", "")).strip()
+        return f"{kind}: {doc['error']}" if kind and not kind.isdigit() else str(doc["error"])
     return f"HTTP {status}: {text[:200]}" if text else f"HTTP {status}"
