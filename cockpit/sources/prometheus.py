@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import requests
+import urllib3
 from prometheus_api_client import PrometheusConnect
 from prometheus_api_client.exceptions import PrometheusApiClientException
 from urllib3.util.retry import Retry
@@ -280,13 +281,19 @@ class PrometheusSource:
         except requests.JSONDecodeError as exc:  # 200 with a body that is not JSON
             raise _Failure(f"malformed answer from {self.url}: not JSON ({exc})",
                            HealthState.DEGRADED, True) from None
-        except requests.Timeout:
-            raise _Failure(f"no answer from {self.url} within {self.cfg.timeout_s:g}s",
-                           HealthState.DEGRADED, True) from None
-        except requests.ConnectionError as exc:
+        except (requests.ConnectionError, urllib3.exceptions.ConnectTimeoutError) as exc:
+            # urllib3 re-raises its own errors (we disabled its retries): sort them here
+            if isinstance(exc, requests.ConnectTimeout) or (
+                    isinstance(exc, urllib3.exceptions.ConnectTimeoutError)
+                    and not isinstance(exc, urllib3.exceptions.NewConnectionError)):
+                raise _Failure(f"no answer from {self.url} within {self.cfg.timeout_s:g}s",
+                               HealthState.DOWN, True) from None
             raise _Failure(f"cannot connect to {self.url}: {describe_os_error(exc)}",
                            HealthState.DOWN, True) from None
-        except requests.RequestException as exc:
+        except (requests.Timeout, urllib3.exceptions.TimeoutError):
+            raise _Failure(f"no answer from {self.url} within {self.cfg.timeout_s:g}s",
+                           HealthState.DEGRADED, True) from None
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             raise _Failure(f"request to {self.url} failed: {describe_os_error(exc)}",
                            HealthState.DOWN, True) from None
         except PrometheusApiClientException as exc:
