@@ -10,16 +10,12 @@ the new tail and merges it.
 
 from __future__ import annotations
 
-import ast
-import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import requests
-import urllib3
 from prometheus_api_client import PrometheusConnect
 from prometheus_api_client.exceptions import PrometheusApiClientException
 from urllib3.util.retry import Retry
@@ -27,7 +23,7 @@ from urllib3.util.retry import Retry
 from cockpit.config.loader import ConfigError, resolve_secret
 from cockpit.config.schema import PanelConfig, PrometheusConfig
 from cockpit.sources.base import HealthState, PanelData, Series, SourceHealth
-from cockpit.sources.health import HealthTracker, describe_os_error, utc_from
+from cockpit.sources.health import HealthTracker, utc_from
 from cockpit.sources.panels import (
     align_down,
     choose_step,
@@ -35,8 +31,8 @@ from cockpit.sources.panels import (
     render_panels,
     series_from_matrix,
 )
+from cockpit.sources.prometheus_errors import QueryFailure, api_error, call_classified
 
-_STATUS = re.compile(r"HTTP Status Code (\d+) \((b(['\"]).*\3)\)\s*$", re.DOTALL)
 DEFAULT_WIDTH_CELLS = 240
 
 
@@ -54,14 +50,6 @@ class TargetHealth:
     instance: str
     health: str  # "up" | "down" | "unknown"
     last_error: str = ""
-
-
-class _Failure(Exception):
-    """A classified failure: ``server`` ones stop the round and set the health."""
-
-    def __init__(self, reason: str, state: HealthState, server: bool) -> None:
-        super().__init__(reason)
-        self.reason, self.state, self.server = reason, state, server
 
 
 class PrometheusSource:
@@ -167,7 +155,7 @@ class PrometheusSource:
         for panel in self.panels:
             try:
                 results[panel.name] = self._range(panel.query, start, end, step)
-            except _Failure as failure:
+            except QueryFailure as failure:
                 if failure.server:
                     self._tracker.failed(failure.reason, failure.state)
                     return results
@@ -204,7 +192,7 @@ class PrometheusSource:
         try:
             raw = self._call(lambda: self._client.custom_query(expr, params=self._params()))
             series = self._parse(raw)
-        except _Failure as failure:
+        except QueryFailure as failure:
             if failure.server:
                 self._tracker.failed(failure.reason, failure.state)
             return InstantResult(error=failure.reason)
@@ -219,13 +207,13 @@ class PrometheusSource:
             data = self._call(lambda: self._client.get_targets(state="active"))
             active = data.get("activeTargets") if isinstance(data, dict) else None
             if not isinstance(active, list):
-                raise _Failure("targets API answered without activeTargets",
+                raise QueryFailure("targets API answered without activeTargets",
                                HealthState.DEGRADED, False)
             return [TargetHealth(str(t.get("labels", {}).get("job", t.get("scrapePool", ""))),
                                  str(t.get("labels", {}).get("instance", t.get("scrapeUrl", ""))),
                                  str(t.get("health", "unknown")), str(t.get("lastError", "")))
                     for t in active if isinstance(t, dict)]
-        except _Failure as failure:
+        except QueryFailure as failure:
             if failure.server:
                 self._tracker.failed(failure.reason, failure.state)
                 return []
@@ -247,8 +235,8 @@ class PrometheusSource:
             if not isinstance(data, dict):
                 return {}, "buildinfo answer has no data object"
         except PrometheusApiClientException as exc:
-            return {}, _api_error(str(exc))
-        except (_Failure, ValueError, AttributeError) as exc:
+            return {}, api_error(str(exc))
+        except (QueryFailure, ValueError, AttributeError) as exc:
             return {}, str(exc)
         self._tracker.ok()
         return {str(k): str(v) for k, v in data.items()}, ""
@@ -272,61 +260,8 @@ class PrometheusSource:
         try:
             return series_from_matrix(raw)
         except (ValueError, TypeError, KeyError) as exc:
-            raise _Failure(f"malformed answer from {self.url}: {exc}",
+            raise QueryFailure(f"malformed answer from {self.url}: {exc}",
                            HealthState.DEGRADED, True) from None
 
     def _call(self, fn: Callable[[], Any]) -> Any:
-        try:
-            return fn()
-        except requests.JSONDecodeError as exc:  # 200 with a body that is not JSON
-            raise _Failure(f"malformed answer from {self.url}: not JSON ({exc})",
-                           HealthState.DEGRADED, True) from None
-        except (requests.ConnectionError, urllib3.exceptions.ConnectTimeoutError) as exc:
-            # urllib3 re-raises its own errors (we disabled its retries): sort them here
-            if isinstance(exc, requests.ConnectTimeout) or (
-                    isinstance(exc, urllib3.exceptions.ConnectTimeoutError)
-                    and not isinstance(exc, urllib3.exceptions.NewConnectionError)):
-                raise _Failure(f"no answer from {self.url} within {self.cfg.timeout_s:g}s",
-                               HealthState.DOWN, True) from None
-            raise _Failure(f"cannot connect to {self.url}: {describe_os_error(exc)}",
-                           HealthState.DOWN, True) from None
-        except (requests.Timeout, urllib3.exceptions.TimeoutError):
-            raise _Failure(f"no answer from {self.url} within {self.cfg.timeout_s:g}s",
-                           HealthState.DEGRADED, True) from None
-        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-            raise _Failure(f"request to {self.url} failed: {describe_os_error(exc)}",
-                           HealthState.DOWN, True) from None
-        except PrometheusApiClientException as exc:
-            status, reason = _status_of(str(exc)), _api_error(str(exc))
-            if status in (400, 422):  # the query is wrong, the server is fine
-                raise _Failure(reason, HealthState.OK, False) from None
-            raise _Failure(f"{self.url} answered {reason}", HealthState.DEGRADED, True) from None
-        except (ValueError, KeyError, TypeError) as exc:  # 200 with a body that is not the API
-            raise _Failure(f"malformed answer from {self.url}: {exc.__class__.__name__}: "
-                           f"{str(exc)[:150]}", HealthState.DEGRADED, True) from None
-
-
-def _status_of(message: str) -> int:
-    match = _STATUS.match(message)
-    return int(match.group(1)) if match else 0
-
-
-def _api_error(message: str) -> str:
-    """Prometheus' own words ("bad_data: parse error at char 12: ...") from the client's text."""
-    match = _STATUS.match(message)
-    if not match:
-        return message[:300]
-    status = match.group(1)
-    try:
-        body = ast.literal_eval(match.group(2))
-        text = body.decode("utf-8", "replace").strip()
-    except (ValueError, SyntaxError, AttributeError):
-        text = match.group(2)
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        doc = None
-    if isinstance(doc, dict) and doc.get("error"):
-        kind = str(doc.get("errorType", "")).strip()
-        return f"{kind}: {doc['error']}" if kind and not kind.isdigit() else str(doc["error"])
-    return f"HTTP {status}: {text[:200]}" if text else f"HTTP {status}"
+        return call_classified(fn, self.url, self.cfg.timeout_s)
