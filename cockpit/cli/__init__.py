@@ -17,6 +17,7 @@ from cockpit import __version__
 # command name -> "module:attribute"; each module owns its commands.
 COMMANDS: dict[str, str] = {
     "config": "cockpit.cli.config_cmds:config_group",
+    "doctor": "cockpit.cli.doctor_cmds:doctor",
     "new": "cockpit.cli.incident_cmds:new",
     "note": "cockpit.cli.incident_cmds:note",
     "ack": "cockpit.cli.incident_cmds:ack",
