@@ -127,3 +127,13 @@ def show(name: str, as_json: bool) -> None:
     if s.alerts:
         click.echo("\n  alert rules: " + ", ".join(a.name for a in s.alerts))
     click.echo("\n  (the cause stays hidden; `--json` shows it)")
+
+
+def _register_simulator_commands() -> None:
+    from cockpit.cli.sim_cmds import export_openmetrics_cmd, serve
+
+    scenario_group.add_command(serve)
+    scenario_group.add_command(export_openmetrics_cmd)
+
+
+_register_simulator_commands()
