@@ -12,7 +12,7 @@ from cockpit.incident.model import Severity
 from cockpit.incident.store import IncidentStore, LoadedIncident
 from cockpit.ui.app import CockpitApp, create_app
 from cockpit.ui.sources import SourceSet
-from tests.ui.fakes import T0, fixed_clock, test_config
+from tests.ui.fakes import T0, fixed_clock, cockpit_config
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def make_app(loaded: LoadedIncident, store: IncidentStore) -> AppFactory:
     def build(sources: SourceSet | None = None, config: Config | None = None,
               reload: bool = True) -> CockpitApp:
         item = store.load(loaded.incident.id) if reload else loaded
-        cfg = config or test_config()
+        cfg = config or cockpit_config()
         cfg = Config(**{**cfg.__dict__, "engineer": type(cfg.engineer)(name="alice")})
         return create_app(cfg, item, sources or SourceSet(), clock=fixed_clock)
 

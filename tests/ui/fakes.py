@@ -50,7 +50,7 @@ PANELS = [
 ]
 
 
-def test_config(buffer_lines: int = 10000, theme: str = "cockpit-dark") -> Config:
+def cockpit_config(buffer_lines: int = 10000, theme: str = "cockpit-dark") -> Config:
     from cockpit.config.schema import UIConfig
 
     return Config(
