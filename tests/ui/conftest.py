@@ -12,7 +12,7 @@ from cockpit.incident.model import Severity
 from cockpit.incident.store import IncidentStore, LoadedIncident
 from cockpit.ui.app import CockpitApp, create_app
 from cockpit.ui.sources import SourceSet
-from tests.ui.fakes import T0, fixed_clock, cockpit_config
+from tests.ui.fakes import T0, cockpit_config, fixed_clock
 
 
 @pytest.fixture

@@ -78,14 +78,14 @@ def panel(cfg: PanelConfig, values: list[float]) -> PanelData:
                      (s,), NOW.timestamp() - 900, NOW.timestamp(), 15.0, NOW)
 
 
-CALM = {
+CALM: dict[str, list[float]] = {
     "error_ratio": [0.002 + 0.001 * (i % 3) for i in range(60)],
     "latency_p99": [0.21 + 0.01 * (i % 5) for i in range(60)],
     "request_rate": [120 + (i % 7) for i in range(60)],
     "saturation": [0.4 + 0.01 * (i % 4) for i in range(60)],
 }
-BREACH = {**CALM, "error_ratio": [0.002] * 50 + [0.12, 0.18, 0.21, 0.24, 0.25, 0.26, 0.27,
-                                                   0.26, 0.27, 0.28]}
+SPIKE = [0.12, 0.18, 0.21, 0.24, 0.25, 0.26, 0.27, 0.26, 0.27, 0.28]
+BREACH: dict[str, list[float]] = {**CALM, "error_ratio": [0.002] * 50 + SPIKE}
 
 
 @dataclass
@@ -145,7 +145,8 @@ def snapshot(revision: int = 3) -> ClusterSnapshot:
             "CrashLoopBackOff" if revision >= 4 else "", "OOMKilled" if revision >= 4 else ""),
     )
     events = (ClusterEvent("e1", "shop", "Warning", "BackOff", "Pod/api-gateway-7d9f-fghij",
-                           "Back-off restarting failed container", 7, T0, NOW - timedelta(minutes=1)),
+                           "Back-off restarting failed container", 7, T0,
+                           NOW - timedelta(minutes=1)),
               ClusterEvent("e2", "shop", "Normal", "Pulled", "Pod/api-gateway-7d9f-abcde",
                            "image pulled", 1, T0, T0))
     return ClusterSnapshot("shop", (deployment,), {"api-gateway": revisions}, pods, events, NOW)

@@ -9,7 +9,7 @@ from cockpit.ui.sources import SourceSet
 from cockpit.ui.widgets.logs import LogsPane
 from cockpit.ui.widgets.timeline import TimelinePane
 from tests.ui.conftest import AppFactory
-from tests.ui.fakes import QueueLogs, ScriptedAlerts, alert, line, cockpit_config
+from tests.ui.fakes import QueueLogs, ScriptedAlerts, alert, cockpit_config, line
 from tests.ui.waiting import until
 
 HOSTILE = ("\x1b[2J\x1b[31mcleared\x1b]52;c;cm0gLXJmIH4=\x07 "

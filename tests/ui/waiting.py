@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -11,7 +12,7 @@ from cockpit.incident.journal import Journal
 from cockpit.incident.model import Event, EventKind
 
 
-async def until(pilot: Pilot[object], condition: Callable[[], bool], what: str) -> None:
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
     """Let the app run until ``condition`` holds (fails after ~10 s, with ``what``)."""
     for _ in range(200):
         if condition():

@@ -102,6 +102,7 @@ class MainScreen(Screen[None]):
         self._show_incident()
         self.query_one(AnalysisPane).verdicts = _verdicts(incident.events)
         self.query_one(MetricsPane).focus()
+        self._tick()
         self.set_interval(1.0, self._tick)
         self.set_interval(LOG_DRAIN_S, self._drain_logs)
         self._ingest = feeds.LogIngest(max(self.cockpit.config.logs.buffer_lines, 1000))

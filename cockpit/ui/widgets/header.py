@@ -31,29 +31,30 @@ class HeaderBar(Widget):
     now: reactive[datetime | None] = reactive(None)
 
     def render(self) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
         inc = self.incident
         if inc is None:
-            return text
-        sep = (" │ ", theme_color(self, "foreground-muted"))
-        text.append(" ◉ ", style=f"bold {theme_color(self, 'primary')}")
-        text.append(inert(inc.id, 60), style="bold")
-        text.append("  ")
-        text.append(inert(inc.title, 40))
-        text.append(*sep)
-        text.append(f" {inc.severity.value} ", style=f"bold reverse "
-                    f"{theme_color(self, _SEVERITY_COLOR[inc.severity])}")
-        text.append(*sep)
-        text.append(inc.status.value, style="bold")
+            return Text()
+        muted = theme_color(self, "foreground-muted")
+        right = Text(no_wrap=True)
+        right.append(" │ ", style=muted)
+        right.append(f" {inc.severity.value} ", style=f"bold reverse "
+                     f"{theme_color(self, _SEVERITY_COLOR[inc.severity])}")
+        right.append(" │ ", style=muted)
+        right.append(inc.status.value, style="bold")
         if self.now is not None:
-            text.append(*sep)
-            text.append(f"⏱ {format_duration(inc.duration(self.now))}")
-        if self.now is not None:
-            text.append(*sep)
-            text.append(f"{self.now:%H:%M:%S} UTC", style="bold")
+            right.append(f" │ ⏱ {format_duration(inc.duration(self.now))} │ ", style=muted)
+            right.append(f"{self.now:%H:%M:%S} UTC", style="bold")
         if self.health:
-            text.append(*sep)
+            right.append(" │ ", style=muted)
             for name, health in sorted(self.health.items()):
-                text.append("●", style=theme_color(self, _HEALTH_COLOR[health.state]))
-                text.append(f"{inert(_SHORT.get(name, name), 20)} ")
-        return text
+                right.append("●", style=theme_color(self, _HEALTH_COLOR[health.state]))
+                right.append(f"{inert(_SHORT.get(name, name), 20)} ")
+        # The id and title take what is left, so the live facts are never cut off.
+        left = Text(no_wrap=True, overflow="ellipsis")
+        left.append(" ◉ ", style=f"bold {theme_color(self, 'primary')}")
+        left.append(inert(inc.id, 80), style="bold")
+        left.append("  ")
+        left.append(inert(inc.title, 80))
+        room = max(12, self.size.width - right.cell_len)
+        left.truncate(room, overflow="ellipsis", pad=True)
+        return Text.assemble(left, right, no_wrap=True)

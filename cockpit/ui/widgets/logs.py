@@ -145,7 +145,8 @@ class LogsPane(Pane):
         text.append("by pod\n", style="bold")
         for pod, count in self.by_pod.most_common(8):
             text.append(f"{count:>7} ", style=muted)
-            text.append(f"{inert(pod, 60)}\n")
+            name = inert(pod, 200)
+            text.append(f"{'…' + name[-13:] if len(name) > 14 else name}\n")
         self.query_one("#log-patterns", Static).update(text)
 
     def live_subtitle(self) -> str:
