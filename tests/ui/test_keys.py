@@ -128,3 +128,14 @@ async def test_quit_resolve_marks_resolved_then_writes_postmortem(
     kinds = [e.kind for e in journal_events(loaded.journal.path)]
     assert kinds[-2:] == [EventKind.STATUS_CHANGED, EventKind.POSTMORTEM_WRITTEN]
     assert "**Status**: resolved" in (loaded.folder / "postmortem.md").read_text()
+
+
+async def test_palette_offers_every_action_and_ctrl_q_asks_first(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Ack", "Note", "Status", "Severity", "Zoom", "Quit"} <= titles
+        assert "cockpit-colorblind" in app.available_themes
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, QuitScreen)
+        await pilot.press("escape")
