@@ -1,0 +1,151 @@
+"""Worker bodies that run the sources and post what they get as messages.
+
+Why here and not in the sources: scheduling, backoff and the "never crash the
+app" rule are the UI's business. Each loop schedules its next poll when the
+last one ends; a failure doubles the delay (up to a minute), is reported as a
+``SourceHealthChanged`` with the reason, and the last good data stays on screen.
+Log lines go through a bounded :class:`LogIngest` that the screen drains on a
+timer, so a flood of lines never floods the message queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime
+
+from textual.message import Message
+from textual.message_pump import MessagePump
+
+from cockpit.sources.base import AlertSource, HealthState, LogLine, LogSource, SourceHealth
+from cockpit.ui.messages import AlertsChanged, SourceHealthChanged
+
+MAX_BACKOFF_S = 60.0
+
+
+def describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _checked(probe: Callable[[], SourceHealth] | None, name: str, now: datetime) -> SourceHealth:
+    if probe is None:
+        return SourceHealth(name, HealthState.OK, last_ok=now, checked_at=now)
+    try:
+        return probe()
+    except Exception as exc:  # a health probe must not kill its worker either
+        return SourceHealth(name, HealthState.DEGRADED, last_error=describe(exc), checked_at=now)
+
+
+def _next_delay(health: SourceHealth, delay: float, interval: float) -> float:
+    if health.state in (HealthState.OK, HealthState.DISABLED):
+        return interval
+    return min(max(delay * 2, interval), MAX_BACKOFF_S)
+
+
+def poll_blocking(target: MessagePump, role: str, name: str, fetch: Callable[[], Message],
+                  probe: Callable[[], SourceHealth] | None, interval: float,
+                  stop: threading.Event, clock: Callable[[], datetime],
+                  wake: threading.Event | None = None) -> None:
+    """Thread worker: ``fetch`` → message, then health, then wait; until ``stop``.
+
+    Setting ``wake`` makes the next poll happen at once (a new metrics window).
+    """
+    delay = interval
+    while not stop.is_set():
+        try:
+            message = fetch()
+        except Exception as exc:  # never let a source take the app down
+            health = SourceHealth(name, HealthState.DOWN, last_error=describe(exc),
+                                  checked_at=clock())
+        else:
+            target.post_message(message)
+            health = _checked(probe, name, clock())
+        target.post_message(SourceHealthChanged(health, role))
+        delay = _next_delay(health, delay, interval)
+        if wake is None:
+            stop.wait(delay)
+        else:
+            wake.wait(delay)
+            wake.clear()
+
+
+def probe_health(target: MessagePump, probe: Callable[[], SourceHealth], interval: float,
+                 stop: threading.Event) -> None:
+    """Thread worker: poll an extra health probe (logs, llm) for the header."""
+    while not stop.is_set():
+        try:
+            health = probe()
+        except Exception as exc:
+            health = SourceHealth("probe", HealthState.DEGRADED, last_error=describe(exc))
+        target.post_message(SourceHealthChanged(health, "other"))
+        stop.wait(interval)
+
+
+async def poll_alerts(target: MessagePump, source: AlertSource, interval: float,
+                      stop: threading.Event, clock: Callable[[], datetime]) -> None:
+    """Async worker for the (async) alert source."""
+    delay = interval
+    while not stop.is_set():
+        try:
+            alerts = await source.fetch()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            health = SourceHealth("alertmanager", HealthState.DOWN, last_error=describe(exc),
+                                  checked_at=clock())
+        else:
+            target.post_message(AlertsChanged(alerts))
+            health = _checked(source.health, "alertmanager", clock())
+        target.post_message(SourceHealthChanged(health, "alerts"))
+        delay = _next_delay(health, delay, interval)
+        await asyncio.sleep(delay)
+
+
+class LogIngest:
+    """A bounded hand-over between log reader threads and the UI timer."""
+
+    def __init__(self, capacity: int) -> None:
+        self._lines: deque[LogLine] = deque()
+        self._capacity = capacity
+        self._dropped = 0
+        self._lock = threading.Lock()
+
+    def put(self, batch: list[LogLine]) -> None:
+        with self._lock:
+            self._lines.extend(batch)
+            overflow = len(self._lines) - self._capacity
+            for _ in range(max(0, overflow)):
+                self._lines.popleft()
+            self._dropped += max(0, overflow)
+
+    def drain(self, limit: int) -> tuple[list[LogLine], int]:
+        """Up to ``limit`` oldest lines, and how many were dropped since the last drain."""
+        with self._lock:
+            count = min(limit, len(self._lines))
+            lines = [self._lines.popleft() for _ in range(count)]
+            dropped, self._dropped = self._dropped, 0
+        return lines, dropped
+
+
+def follow_logs(target: MessagePump, source: LogSource, ingest: LogIngest,
+                stop: threading.Event, clock: Callable[[], datetime]) -> None:
+    """Thread worker: feed one log source's batches into ``ingest`` until ``stop``."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            target.post_message(SourceHealthChanged(
+                SourceHealth("logs", HealthState.OK, checked_at=clock()), "logs"))
+            for batch in source.follow():
+                ingest.put(batch)
+                if stop.is_set():
+                    return
+            return  # the source ended by itself
+        except Exception as exc:
+            target.post_message(SourceHealthChanged(
+                SourceHealth("logs", HealthState.DOWN, last_error=describe(exc),
+                             checked_at=clock()), "logs"))
+            stop.wait(delay)
+            delay = min(delay * 2, MAX_BACKOFF_S)

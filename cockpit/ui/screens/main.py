@@ -1,0 +1,308 @@
+"""The main screen: starts the source workers, routes their messages to the panes,
+and turns what matters into journal events (through the app, the only writer).
+
+Attributes down: handlers set pane attributes. Messages up: panes post, this
+screen decides. Workers start after the first frame so the screen shows at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from cockpit.incident.journal import parse_ts
+from cockpit.incident.model import Event, EventKind, Hypothesis
+from cockpit.sources.base import HealthState, SourceHealth
+from cockpit.ui import feeds
+from cockpit.ui.detect import AlertTracker, BreachTracker, DeployTracker, HealthTracker
+from cockpit.ui.keys import bindings, help_rows
+from cockpit.ui.messages import (
+    AlertsChanged,
+    AnalysisRequested,
+    ClusterChanged,
+    HypothesesUpdated,
+    HypothesisVerdict,
+    LogBatch,
+    MetricsUpdated,
+    SourceHealthChanged,
+    TimelineChanged,
+)
+from cockpit.ui.screens.modals import (
+    HelpScreen,
+    NoteScreen,
+    RemediationScreen,
+    severity_picker,
+    status_picker,
+)
+from cockpit.ui.widgets.analysis import ActionsPane, AnalysisPane
+from cockpit.ui.widgets.cluster import ClusterPane
+from cockpit.ui.widgets.header import HeaderBar
+from cockpit.ui.widgets.logs import LogsPane
+from cockpit.ui.widgets.metrics import Marker, MetricsPane
+from cockpit.ui.widgets.pane import Pane
+from cockpit.ui.widgets.timeline import TimelinePane
+
+if TYPE_CHECKING:
+    from cockpit.ui.app import CockpitApp
+
+LOG_DRAIN_S = 0.05
+LOG_LINES_PER_TICK = 2000
+HEALTH_PROBE_S = 5.0
+_PANE_OF_ROLE = {"metrics": "#metrics", "alerts": "#cluster", "cluster": "#cluster",
+                 "logs": "#logs"}
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = bindings()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stop = threading.Event()
+        self._wake_metrics = threading.Event()
+        self._window_s = 900.0
+        self._health: dict[str, SourceHealth] = {}
+        self._alerts: AlertTracker | None = None
+        self._deploys = DeployTracker()
+        self._breaches = BreachTracker()
+        self._outages = HealthTracker()
+
+    @property
+    def cockpit(self) -> CockpitApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        config = self.cockpit.config
+        panels = [(p.name, p.title or p.name) for p in config.prometheus.panels]
+        deployment = config.kubernetes.deployment or config.incident.service
+        yield HeaderBar(id="header")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield MetricsPane(panels if self.cockpit.sources.metrics else [], id="metrics")
+                yield LogsPane(config.logs.buffer_lines, id="logs")
+            with Vertical(id="right"):
+                yield ClusterPane(deployment, id="cluster")
+                yield TimelinePane(id="timeline")
+                yield AnalysisPane(id="analysis")
+                yield ActionsPane(id="actions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        incident = self.cockpit.incident
+        self._alerts = AlertTracker(incident.events)
+        self.query_one(TimelinePane).add_events(incident.events)
+        self._show_incident()
+        self.query_one(AnalysisPane).verdicts = _verdicts(incident.events)
+        self.query_one(MetricsPane).focus()
+        self._tick()
+        self.set_interval(1.0, self._tick)
+        self.set_interval(LOG_DRAIN_S, self._drain_logs)
+        self._ingest = feeds.LogIngest(max(self.cockpit.config.logs.buffer_lines, 1000))
+        self.call_after_refresh(self._start_sources)
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+        self._wake_metrics.set()
+        for source in self.cockpit.sources.logs:
+            with contextlib.suppress(Exception):  # best effort on the way out
+                source.stop()
+
+    # -- workers ------------------------------------------------------------
+
+    def _start_sources(self) -> None:
+        sources, config, clock = self.cockpit.sources, self.cockpit.config, self.cockpit.clock
+        if sources.metrics is not None:
+            metrics = sources.metrics
+
+            def fetch_metrics() -> MetricsUpdated:
+                window = self._window_s
+                end = clock().timestamp()
+                return MetricsUpdated(metrics.query_panels(end - window, end, max(window / 240, 1)),
+                                      window)
+
+            self._thread(feeds.poll_blocking, self, "metrics", "prometheus", fetch_metrics,
+                         metrics.health, config.prometheus.refresh_s, self._stop, clock,
+                         self._wake_metrics)
+        if sources.cluster is not None:
+            cluster = sources.cluster
+            self._thread(feeds.poll_blocking, self, "cluster", "kubernetes",
+                         lambda: ClusterChanged(cluster.snapshot()), cluster.health,
+                         config.kubernetes.refresh_s, self._stop, clock)
+        if sources.alerts is not None:
+            self.run_worker(feeds.poll_alerts(self, sources.alerts, config.alertmanager.refresh_s,
+                                              self._stop, clock), group="sources")
+        for log_source in sources.logs:
+            self._thread(feeds.follow_logs, self, log_source, self._ingest, self._stop, clock)
+        for probe in sources.health:
+            self._thread(feeds.probe_health, self, probe, HEALTH_PROBE_S, self._stop)
+
+    @work(thread=True, group="sources")
+    def _thread(self, body: object, *args: object) -> None:
+        body(*args)  # type: ignore[operator]
+
+    def _drain_logs(self) -> None:
+        lines, dropped = self._ingest.drain(LOG_LINES_PER_TICK)
+        if lines or dropped:
+            self.post_message(LogBatch(lines, dropped))
+
+    def _tick(self) -> None:
+        self.query_one(HeaderBar).now = self.cockpit.clock()
+
+    # -- messages from the sources (attributes down, events to the journal) --
+
+    def _record_all(self, events: list[Event]) -> None:
+        for event in events:
+            self.cockpit.record(event)
+
+    def on_metrics_updated(self, message: MetricsUpdated) -> None:
+        self.query_one(MetricsPane).panels = tuple(message.panels)
+        self._record_all(self._breaches.update(message.panels, self.cockpit.clock()))
+
+    def on_alerts_changed(self, message: AlertsChanged) -> None:
+        self.query_one(ClusterPane).alerts = tuple(message.alerts)
+        assert self._alerts is not None
+        self._record_all(self._alerts.update(message.alerts, self.cockpit.clock()))
+
+    def on_cluster_changed(self, message: ClusterChanged) -> None:
+        pane = self.query_one(ClusterPane)
+        pane.now = self.cockpit.clock()
+        pane.snapshot = message.snapshot
+        self._record_all(self._deploys.update(message.snapshot, self.cockpit.clock()))
+
+    def on_log_batch(self, message: LogBatch) -> None:
+        self.query_one(LogsPane).append(message.lines, message.dropped)
+
+    def on_source_health_changed(self, message: SourceHealthChanged) -> None:
+        health = message.health
+        before = self._health.get(health.source)
+        if before is None or before.state is not health.state or \
+                before.last_error != health.last_error:
+            self._health[health.source] = health
+            self.query_one(HeaderBar).health = dict(self._health)
+        selector = _PANE_OF_ROLE.get(message.role)
+        if selector is not None:
+            down = health.state in (HealthState.DOWN, HealthState.DEGRADED)
+            reason = (health.last_error or health.state.value) if down else ""
+            self.query_one(selector, Pane).stale = reason
+        self._record_all(self._outages.update(health, self.cockpit.clock()))
+
+    def on_timeline_changed(self, message: TimelineChanged) -> None:
+        self.query_one(TimelinePane).add_events([message.event])
+        self._show_incident()
+
+    def on_hypotheses_updated(self, message: HypothesesUpdated) -> None:
+        self.query_one(AnalysisPane).hypotheses = tuple(message.hypotheses)
+
+    def on_hypothesis_verdict(self, message: HypothesisVerdict) -> None:
+        hyp, confirmed = message.hypothesis, message.confirmed
+        kind = EventKind.HYPOTHESIS_CONFIRMED if confirmed else EventKind.HYPOTHESIS_REFUTED
+        verb = "Confirmed" if confirmed else "Refuted"
+        if self.cockpit.record_by_engineer(kind, f"{verb}: {hyp.cause}", hyp.to_data()):
+            pane = self.query_one(AnalysisPane)
+            pane.verdicts = {**pane.verdicts, hyp.id: confirmed}
+
+    def _show_incident(self) -> None:
+        incident = self.cockpit.incident
+        self.query_one(HeaderBar).incident = incident
+        self.query_one(MetricsPane).markers = _markers(incident.events)
+
+    # -- keys ---------------------------------------------------------------
+
+    def action_acknowledge(self) -> None:
+        self.cockpit.acknowledge()
+
+    def action_note(self) -> None:
+        def saved(text: str | None) -> None:
+            if text:
+                self.cockpit.record_by_engineer(EventKind.NOTE, text)
+
+        self.app.push_screen(NoteScreen(), saved)
+
+    def action_status(self) -> None:
+        self.app.push_screen(status_picker(self.cockpit.incident.status),
+                             self.cockpit.change_status)
+
+    def action_severity(self) -> None:
+        self.app.push_screen(severity_picker(self.cockpit.incident.severity),
+                             self.cockpit.change_severity)
+
+    def action_analyze(self) -> None:
+        self.post_message(AnalysisRequested())
+        self.notify("Analysis requested.", timeout=3)
+
+    def action_remediate(self) -> None:
+        self.app.push_screen(RemediationScreen())
+
+    def action_filter_logs(self) -> None:
+        self.query_one(LogsPane).open_filter()
+
+    def action_follow(self) -> None:
+        self.query_one(LogsPane).toggle_follow()
+
+    def action_window(self) -> None:
+        pane = self.query_one(MetricsPane)
+        pane.cycle_window()
+        self._window_s = pane.window_s
+        self._wake_metrics.set()
+
+    def current_pane(self) -> Pane:
+        node = self.focused
+        while node is not None and not isinstance(node, Pane):
+            node = node.parent  # type: ignore[assignment]
+        return node if isinstance(node, Pane) else self.query_one(MetricsPane)
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        else:
+            self.maximize(self.current_pane(), container=False)
+
+    def _step_pane(self, step: int) -> None:
+        panes = list(self.query(Pane))
+        index = panes.index(self.current_pane()) if self.current_pane() in panes else 0
+        if self.maximized is not None:
+            self.minimize()
+        panes[(index + step) % len(panes)].focus_target().focus()
+
+    def action_next_pane(self) -> None:
+        self._step_pane(1)
+
+    def action_previous_pane(self) -> None:
+        self._step_pane(-1)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(help_rows()))
+
+    def action_request_quit(self) -> None:
+        self.cockpit.request_quit()
+
+
+def _markers(events: tuple[Event, ...]) -> tuple[Marker, ...]:
+    markers: list[Marker] = []
+    for event in events:
+        if event.kind is EventKind.DEPLOY_DETECTED:
+            markers.append((event.ts.timestamp(), "deploy"))
+        elif event.kind is EventKind.ALERT_FIRED:
+            start: datetime = event.ts
+            with contextlib.suppress(ValueError):
+                start = parse_ts(str(event.data.get("starts_at", "")))
+            markers.append((start.timestamp(), "alert"))
+    return tuple(markers)
+
+
+def _verdicts(events: tuple[Event, ...]) -> dict[str, bool]:
+    verdicts: dict[str, bool] = {}
+    for event in events:
+        if event.kind in (EventKind.HYPOTHESIS_CONFIRMED, EventKind.HYPOTHESIS_REFUTED):
+            hyp = Hypothesis.from_data(event.data) if "cause" in event.data else None
+            if hyp is not None:
+                verdicts[hyp.id] = event.kind is EventKind.HYPOTHESIS_CONFIRMED
+    return verdicts

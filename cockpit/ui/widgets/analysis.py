@@ -1,0 +1,103 @@
+"""Analysis pane: ranked hypotheses with confidence and evidence; confirm or refute each.
+
+Hypotheses arrive by ``HypothesesUpdated`` (from the analysis work); the pane
+posts ``HypothesisVerdict`` up and the screen journals it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from cockpit.incident.model import Hypothesis
+from cockpit.ui.inert import inert
+from cockpit.ui.messages import HypothesisVerdict
+from cockpit.ui.widgets.pane import Pane, theme_color
+
+EMPTY = "No hypotheses yet. Press i to ask for an analysis."
+
+
+class AnalysisPane(Pane):
+    PANE_TITLE = "Analysis"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "verdict(True)", "Confirm"),
+        Binding("x", "verdict(False)", "Refute"),
+    ]
+
+    hypotheses: reactive[tuple[Hypothesis, ...]] = reactive(tuple, always_update=True)
+    verdicts: reactive[dict[str, bool]] = reactive(dict, always_update=True)
+
+    def compose(self) -> ComposeResult:
+        table: DataTable[Text | str] = DataTable(id="hypotheses", cursor_type="row")
+        table.add_columns("#", "Conf.", "Cause", "Culprit", "Verdict")
+        yield table
+        yield Static(EMPTY, id="evidence")
+
+    def focus_target(self) -> Widget:
+        return self.query_one(DataTable)
+
+    def watch_hypotheses(self) -> None:
+        self._fill()
+
+    def watch_verdicts(self) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        ranked = sorted(self.hypotheses, key=lambda h: -h.confidence)
+        for rank, hyp in enumerate(ranked, 1):
+            verdict = self.verdicts.get(hyp.id)
+            mark = "" if verdict is None else ("confirmed" if verdict else "refuted")
+            table.add_row(str(rank), f"{hyp.confidence:.0%}", Text(inert(hyp.cause, 120)),
+                          Text(inert(hyp.culprit, 80)), mark, key=hyp.id)
+        if ranked:
+            table.move_cursor(row=min(row, len(ranked) - 1))
+        self._show_evidence()
+
+    def selected(self) -> Hypothesis | None:
+        table = self.query_one(DataTable)
+        ranked = sorted(self.hypotheses, key=lambda h: -h.confidence)
+        if not ranked or table.cursor_row < 0 or table.cursor_row >= len(ranked):
+            return None
+        return ranked[table.cursor_row]
+
+    def on_data_table_row_highlighted(self) -> None:
+        self._show_evidence()
+
+    def _show_evidence(self) -> None:
+        hyp = self.selected()
+        evidence = self.query_one("#evidence", Static)
+        if hyp is None:
+            evidence.update(EMPTY)
+            return
+        text = Text()
+        for item in hyp.evidence:
+            text.append("• ", style=theme_color(self, "accent"))
+            text.append(f"{inert(item, 300)}\n")
+        if hyp.remedy:
+            text.append(f"remedy: {inert(hyp.remedy, 200)}", style="italic")
+        evidence.update(text)
+
+    def action_verdict(self, confirmed: bool) -> None:
+        hyp = self.selected()
+        if hyp is None:
+            self.notify("No hypothesis selected.", severity="warning")
+            return
+        self.post_message(HypothesisVerdict(hyp, confirmed))
+
+
+class ActionsPane(Pane):
+    """Remediation actions (placeholder until the actions work lands; no fake actions)."""
+
+    PANE_TITLE = "Actions"
+
+    def compose(self) -> ComposeResult:
+        yield Static("Remediation lands with the actions work.", id="actions-placeholder")

@@ -1,0 +1,210 @@
+"""Logs pane: the live stream in a Textual ``Log`` (fast), with filter, pause and patterns.
+
+The pane keeps its own bounded model of lines (``LogsConfig.buffer_lines``) apart
+from the view, so a filter can be re-applied to everything still held, and it
+counts every line that fell out (buffer overflow or ingest backpressure) so the
+engineer knows the view is not the whole story. Every line is made inert before
+it reaches the widget; colours come from the theme through a highlighter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from collections.abc import Sequence
+from zlib import crc32
+
+from rich.highlighter import Highlighter
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Input, Label, Log, Static
+
+from cockpit.sources.base import LogLine
+from cockpit.ui.inert import inert
+from cockpit.ui.widgets.pane import Pane, theme_color
+
+LEVELS = ("error", "warn", "info", "debug")
+_LINE = re.compile(r"^(\d\d:\d\d:\d\d) (\S+) (ERROR|WARN |INFO |DEBUG|     ) ")
+_POD_COLORS = ("primary", "secondary", "accent", "success", "warning")
+
+
+def format_line(line: LogLine) -> str:
+    pod = inert(line.source, 80).replace(" ", "_") or "-"
+    level = (line.level or "").upper()[:5]
+    return f"{line.ts:%H:%M:%S} {pod} {level:<5} {inert(line.text)}"
+
+
+class LineHighlighter(Highlighter):
+    """Colours time, pod (stable colour per pod) and level from the theme's palette."""
+
+    def __init__(self, colors: dict[str, str]) -> None:
+        self.colors = colors
+
+    def highlight(self, text: Text) -> None:
+        match = _LINE.match(text.plain)
+        if match is None:
+            return
+        text.stylize(self.colors["muted"], *match.span(1))
+        pod = match.group(2)
+        text.stylize(self.colors[_POD_COLORS[crc32(pod.encode()) % len(_POD_COLORS)]],
+                     *match.span(2))
+        level = match.group(3).strip().lower()
+        if level in ("error", "warn"):
+            style = f"bold {self.colors['error' if level == 'error' else 'warning']}"
+            text.stylize(style, match.start(3), len(text) if level == "error" else match.end(3))
+        elif level == "debug":
+            text.stylize(self.colors["muted"], match.start(3))
+
+
+class LogsPane(Pane):
+    """The live log stream and, beside it, counts by level and by pod."""
+
+    PANE_TITLE = "Logs"
+
+    following: reactive[bool] = reactive(True)
+
+    def __init__(self, buffer_lines: int, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.buffer_lines = buffer_lines
+        self.lines: deque[LogLine] = deque(maxlen=buffer_lines)
+        self.received = 0
+        self.dropped = 0
+        self.pattern: re.Pattern[str] | None = None
+        self.by_level: Counter[str] = Counter()
+        self.by_pod: Counter[str] = Counter()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            with Vertical(id="log-main"):
+                yield Input(placeholder="regex filter (case-insensitive), Enter applies, "
+                            "empty clears, Esc closes", id="log-filter")
+                yield Label("", id="log-filter-error")
+                yield Log(max_lines=self.buffer_lines, id="log-view")
+            yield Static("", id="log-patterns")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).display = False
+        self.query_one("#log-filter-error", Label).display = False
+        log = self.query_one(Log)
+        log.highlight = True
+        self._apply_theme()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
+        self.refresh_subtitle()
+
+    def focus_target(self) -> Widget:
+        return self.query_one(Log)
+
+    def _apply_theme(self) -> None:
+        names = ("primary", "secondary", "accent", "success", "warning", "error")
+        colors = {name: theme_color(self, name) for name in names}
+        colors["muted"] = theme_color(self, "foreground-muted")
+        self.query_one(Log).highlighter = LineHighlighter(colors)
+
+    def _restyle(self) -> None:
+        self._apply_theme()
+        self._rewrite()
+
+    # -- data in -------------------------------------------------------------
+
+    def append(self, batch: Sequence[LogLine], dropped_upstream: int = 0) -> None:
+        overflow = max(0, len(self.lines) + len(batch) - self.buffer_lines)
+        self.dropped += overflow + dropped_upstream
+        self.received += len(batch) + dropped_upstream
+        self.lines.extend(batch)
+        for line in batch:
+            self.by_level[line.level or "other"] += 1
+            self.by_pod[line.source] += 1
+        shown = [format_line(line) for line in batch if self._matches(line)]
+        if shown:
+            self.query_one(Log).write_lines(shown, scroll_end=self.following)
+        self._show_patterns()
+        self.refresh_subtitle()
+
+    def _matches(self, line: LogLine) -> bool:
+        if self.pattern is None:
+            return True
+        return bool(self.pattern.search(line.text) or self.pattern.search(line.source))
+
+    def _rewrite(self) -> None:
+        log = self.query_one(Log)
+        log.clear()
+        log.write_lines([format_line(line) for line in self.lines if self._matches(line)],
+                        scroll_end=self.following)
+
+    def _show_patterns(self) -> None:
+        muted = theme_color(self, "foreground-muted")
+        text = Text("by level\n", style="bold", no_wrap=True, overflow="ellipsis")
+        for level in (*LEVELS, "other"):
+            if self.by_level[level]:
+                text.append(f"{self.by_level[level]:>7} ", style=muted)
+                text.append(f"{level}\n")
+        text.append("by pod\n", style="bold")
+        for pod, count in self.by_pod.most_common(8):
+            text.append(f"{count:>7} ", style=muted)
+            name = inert(pod, 200)
+            text.append(f"{'…' + name[-13:] if len(name) > 14 else name}\n")
+        self.query_one("#log-patterns", Static).update(text)
+
+    def live_subtitle(self) -> str:
+        parts = [f"{len(self.lines):,} lines"]
+        if self.dropped:
+            parts.append(f"{self.dropped:,} dropped")
+        if self.pattern is not None:
+            parts.append(f"filter /{inert(self.pattern.pattern, 40)}/")
+        parts.append("following" if self.following else "PAUSED (space)")
+        return " · ".join(parts)
+
+    # -- filter and follow ---------------------------------------------------
+
+    def open_filter(self) -> None:
+        field = self.query_one(Input)
+        field.display = True
+        field.value = self.pattern.pattern if self.pattern else ""
+        field.focus()
+
+    @on(Input.Submitted, "#log-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.set_filter(event.value)
+
+    def set_filter(self, expression: str) -> bool:
+        """Apply ``expression`` (empty clears); an invalid regex is shown, not applied."""
+        error = self.query_one("#log-filter-error", Label)
+        try:
+            pattern = re.compile(expression, re.IGNORECASE) if expression else None
+        except re.error as exc:
+            error.update(Text(f"invalid regex: {exc}", style=theme_color(self, "error")))
+            error.display = True
+            return False
+        error.display = False
+        self.pattern = pattern
+        self.query_one(Input).display = False
+        self.query_one(Log).focus()
+        self._rewrite()
+        self.refresh_subtitle()
+        return True
+
+    def close_filter(self) -> None:
+        self.query_one(Input).display = False
+        self.query_one("#log-filter-error", Label).display = False
+        self.query_one(Log).focus()
+
+    def key_escape(self) -> None:
+        if self.query_one(Input).display:
+            self.close_filter()
+
+    def toggle_follow(self) -> None:
+        self.following = not self.following
+
+    def watch_following(self, following: bool) -> None:
+        if not self.is_mounted:
+            return
+        log = self.query_one(Log)
+        log.auto_scroll = following
+        if following:
+            log.scroll_end(animate=False)
+        self.refresh_subtitle()

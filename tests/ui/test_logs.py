@@ -1,0 +1,89 @@
+"""The log pane: regex filter, bounded buffer with a dropped count, pause, inert hostile text."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Label, Log, RichLog
+
+from cockpit.incident.store import LoadedIncident
+from cockpit.ui.sources import SourceSet
+from cockpit.ui.widgets.logs import LogsPane
+from cockpit.ui.widgets.timeline import TimelinePane
+from tests.ui.conftest import AppFactory
+from tests.ui.fakes import QueueLogs, ScriptedAlerts, alert, cockpit_config, line
+from tests.ui.waiting import until
+
+HOSTILE = ("\x1b[2J\x1b[31mcleared\x1b]52;c;cm0gLXJmIH4=\x07 "
+           "evil\u202etxt.exe\u2066 \x9b6n done")
+
+
+async def test_filter_valid_and_invalid_regex(make_app: AppFactory) -> None:
+    logs = QueueLogs()
+    logs.batches.put([line("GET /orders 200", "info", second=1),
+                      line("upstream TIMEOUT talking to payments", "error", second=2),
+                      line("GET /health 200", "debug", second=3)])
+    app = make_app(SourceSet(logs=[logs]))
+    async with app.run_test(size=(120, 35)) as pilot:
+        pane = app.screen.query_one(LogsPane)
+        view = pane.query_one(Log)
+        await until(pilot, lambda: view.line_count == 3, "three lines shown")
+        await pilot.press("slash", *"timeout|HEALTH", "enter")
+        assert [text.split(" ", 3)[3] for text in view.lines] == [
+            "upstream TIMEOUT talking to payments", "GET /health 200"]
+        await pilot.press("slash")
+        field = pane.query_one("#log-filter")
+        field.value = ""  # type: ignore[attr-defined]
+        await pilot.press(*"(unclosed", "enter")
+        error = pane.query_one("#log-filter-error", Label)
+        assert error.display and "invalid regex" in str(error.render())
+        assert view.line_count == 2  # the previous filter still applies
+        await pilot.press("escape")
+        assert not error.display
+
+
+async def test_buffer_is_bounded_and_counts_dropped_lines(make_app: AppFactory) -> None:
+    logs = QueueLogs()
+    app = make_app(SourceSet(logs=[logs]), config=cockpit_config(buffer_lines=100))
+    async with app.run_test(size=(120, 35)) as pilot:
+        pane = app.screen.query_one(LogsPane)
+        for start in range(0, 250, 50):
+            logs.batches.put([line(f"line {n}", second=n % 60) for n in range(start, start + 50)])
+        await until(pilot, lambda: pane.received == 250, "all lines received")
+        view = pane.query_one(Log)
+        assert view.line_count == 100 and len(pane.lines) == 100
+        assert view.lines[-1].endswith("line 249")
+        assert "150 dropped" in str(pane.border_subtitle)
+
+
+async def test_pause_and_follow(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        pane = app.screen.query_one(LogsPane)
+        await pilot.press("space")
+        assert not pane.following and "PAUSED" in str(pane.border_subtitle)
+        assert pane.query_one(Log).auto_scroll is False
+        await pilot.press("space")
+        assert pane.following
+
+
+async def test_hostile_text_is_inert_everywhere(make_app: AppFactory,
+                                                loaded: LoadedIncident) -> None:
+    logs = QueueLogs()
+    logs.batches.put([line(HOSTILE, "error", pod="pod-\x1b]0;title\x07x")])
+    alerts = ScriptedAlerts([alert(summary=HOSTILE)])
+    app = make_app(SourceSet(logs=[logs], alerts=alerts))
+    async with app.run_test(size=(120, 35)) as pilot:
+        view = app.screen.query_one(LogsPane).query_one(Log)
+        await until(pilot, lambda: view.line_count == 1, "hostile line shown")
+        await pilot.press("n", *"[bold]not markup[/bold]", "enter")
+        table = app.screen.query_one("#table-alerts", DataTable)
+        await until(pilot, lambda: table.row_count == 1, "hostile alert shown")
+        shown = [view.lines[0], str(table.get_row_at(0)[3])]
+        timeline = app.screen.query_one(TimelinePane).query_one(RichLog)
+        shown.append("".join(seg.text for strip in timeline.lines for seg in strip))
+        for text in shown:
+            assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
+            assert "\u202e" not in text and "\u2066" not in text
+        assert "␛]52;c;cm0gLXJmIH4=\\x07" in view.lines[0]
+        assert "evil\\u202etxt.exe\\u2066" in view.lines[0]
+        assert "pod-␛]0;title\\x07x" in view.lines[0]
+        assert any("[bold]not markup[/bold]" in text for text in shown)

@@ -1,0 +1,26 @@
+"""Waiting for the app to reach a state (workers run in the background)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from cockpit.incident.journal import Journal
+from cockpit.incident.model import Event, EventKind
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until ``condition`` holds (fails after ~10 s, with ``what``)."""
+    for _ in range(200):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"never happened: {what}")
+
+
+def journal_events(path: Path, kind: EventKind | None = None) -> list[Event]:
+    events = Journal(path).replay().events
+    return [e for e in events if kind is None or e.kind is kind]
