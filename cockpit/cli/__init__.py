@@ -24,7 +24,9 @@ COMMANDS: dict[str, str] = {
     "status": "cockpit.cli.incident_cmds:status",
     "severity": "cockpit.cli.incident_cmds:severity",
     "incidents": "cockpit.cli.incident_cmds:incidents",
-    "resume": "cockpit.cli.incident_cmds:resume",
+    "resume": "cockpit.cli.ui_cmds:resume",
+    "open": "cockpit.cli.ui_cmds:open_cmd",
+    "demo": "cockpit.cli.ui_cmds:demo",
     "postmortem": "cockpit.cli.report_cmds:postmortem",
     "stats": "cockpit.cli.report_cmds:stats",
     "scenario": "cockpit.cli.scenario_cmds:scenario_group",
@@ -47,7 +49,8 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cockpit")
 @click.option(
     "--config",
@@ -58,9 +61,17 @@ class LazyGroup(click.Group):
 )
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None) -> None:
-    """cockpit: a terminal incident cockpit for on-call engineers."""
+    """cockpit: a terminal incident cockpit for on-call engineers.
+
+    Without a command, opens the cockpit on the most recent open incident
+    (or starts one): the same as `cockpit open`.
+    """
     ctx.ensure_object(dict)
     ctx.obj["config_path"] = config_path
+    if ctx.invoked_subcommand is None:
+        command = cli.get_command(ctx, "open")
+        assert command is not None
+        ctx.invoke(command)
 
 
 def main(argv: list[str] | None = None) -> Any:

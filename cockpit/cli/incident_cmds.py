@@ -172,19 +172,3 @@ def incidents(ctx: click.Context, as_json: bool) -> None:
         click.echo("no incidents yet; start one with `cockpit new --title ...`")
         return
     Console().print(table)
-
-
-@click.command()
-@config_option
-@click.argument("incident_id", required=False)
-@click.pass_context
-def resume(ctx: click.Context, incident_id: str | None) -> None:
-    """Reopen an incident where it was left (the most recent open one by default)."""
-    load(ctx)
-    loaded = _open(incident_id)
-    inc = loaded.incident
-    click.echo(f"{inc.id}: {visible_controls(inc.title)} [{inc.severity.value}, "
-               f"{inc.status.value}]")
-    for event in inc.events:
-        click.echo(f"  {format_ts(event.ts)}  {visible_controls(event.actor):<12} "
-                   f"{event.kind.value:<20} {visible_controls(event.text)}")

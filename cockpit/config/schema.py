@@ -96,6 +96,9 @@ class AlertmanagerConfig:
     refresh_s: float = opt(10.0, "Seconds between polls.", min=0.5)
     receiver: str = opt("", "Only alerts routed to this receiver (regex).")
     match: dict[str, str] = opt({}, "Only alerts whose labels equal these.")
+    resolve_grace_s: float = opt(90.0, "An alert gone from the API this long counts as resolved "
+                                 "(a restarted Alertmanager is empty until alerts are re-sent).",
+                                 min=0)
     bearer_token_env: str = opt("", "Environment variable holding a bearer token.")
     bearer_token_file: str = opt("", "File holding a bearer token.")
     verify_tls: bool = opt(True, "Verify the server's TLS certificate.")

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 from cockpit.incident.journal import format_ts
 from cockpit.incident.model import AUTO_ACTOR, Event, EventKind
+from cockpit.sources.alert_tracker import AlertChange
+from cockpit.sources.alert_tracker import AlertTracker as SourceAlertTracker
 from cockpit.sources.base import Alert, ClusterSnapshot, HealthState, PanelData, SourceHealth
 
 
@@ -23,41 +25,33 @@ def _auto(now: datetime, kind: EventKind, text: str, data: Mapping[str, object],
 
 
 class AlertTracker:
-    """Alerts → alert_fired / alert_resolved (key ``fingerprint:startsAt:state``)."""
+    """Alertmanager snapshots → alert_fired / alert_resolved, exactly once.
 
-    def __init__(self, history: Iterable[Event] = ()) -> None:
-        self._firing: dict[str, dict[str, str]] = {}
-        for event in history:  # a resumed incident remembers what was still firing
-            fingerprint = str(event.data.get("fingerprint", ""))
-            if event.kind is EventKind.ALERT_FIRED and fingerprint:
-                self._firing[fingerprint] = {k: str(v) for k, v in event.data.items()}
-            elif event.kind is EventKind.ALERT_RESOLVED:
-                self._firing.pop(fingerprint, None)
+    A thin adapter over :class:`cockpit.sources.alert_tracker.AlertTracker`
+    (which owns the idempotency keys and the resolve grace period), seeded with
+    the keys already journalled so a resumed incident never repeats an alert.
+    """
+
+    def __init__(self, history: Iterable[Event] = (), resolve_grace_s: float = 90.0) -> None:
+        keys = [e.key for e in history if e.key and e.kind in (EventKind.ALERT_FIRED,
+                                                               EventKind.ALERT_RESOLVED)]
+        self._tracker = SourceAlertTracker(keys, resolve_grace_s=resolve_grace_s)
 
     def update(self, alerts: list[Alert], now: datetime) -> list[Event]:
-        events: list[Event] = []
-        seen: set[str] = set()
-        for alert in alerts:
-            data = {"fingerprint": alert.fingerprint, "alertname": alert.name,
-                    "severity": alert.severity, "starts_at": format_ts(alert.starts_at)}
-            if alert.state == "firing":
-                seen.add(alert.fingerprint)
-                self._firing[alert.fingerprint] = data
-                events.append(_auto(now, EventKind.ALERT_FIRED,
-                                    f"Alert firing: {alert.name} — {alert.summary}", data,
-                                    f"{alert.fingerprint}:{data['starts_at']}:firing"))
-            elif alert.state == "resolved" and alert.fingerprint in self._firing:
-                events.append(self._resolved(self._firing.pop(alert.fingerprint), now))
-        for fingerprint in [f for f in self._firing if f not in seen]:
-            if any(a.fingerprint == fingerprint for a in alerts):
-                continue  # suppressed, still known
-            events.append(self._resolved(self._firing.pop(fingerprint), now))
-        return events
+        return [self._event(change, now) for change in self._tracker.changes(alerts, now)]
 
     @staticmethod
-    def _resolved(data: dict[str, str], now: datetime) -> Event:
-        return _auto(now, EventKind.ALERT_RESOLVED, f"Alert resolved: {data.get('alertname', '')}",
-                     data, f"{data['fingerprint']}:{data.get('starts_at', '')}:resolved")
+    def _event(change: AlertChange, now: datetime) -> Event:
+        alert = change.alert
+        data = {"fingerprint": alert.fingerprint, "alertname": alert.name,
+                "severity": alert.severity, "starts_at": format_ts(alert.starts_at),
+                "labels": dict(alert.labels)}
+        if change.kind == "fired":
+            return _auto(now, EventKind.ALERT_FIRED,
+                         f"Alert firing: {alert.name} — {alert.summary}", data, change.key)
+        data["ended_at"] = format_ts(change.at)
+        return _auto(now, EventKind.ALERT_RESOLVED, f"Alert resolved: {alert.name}", data,
+                     change.key)
 
 
 class DeployTracker:

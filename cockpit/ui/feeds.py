@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from cockpit.sources.base import AlertSource, HealthState, LogLine, LogSource, SourceHealth
+from cockpit.sources.base import AlertSource, HealthState, LogSource, SourceHealth
+from cockpit.sources.logs.ingest import LogIngest
 from cockpit.ui.messages import AlertsChanged, SourceHealthChanged
 
 MAX_BACKOFF_S = 60.0
@@ -102,32 +102,6 @@ async def poll_alerts(target: MessagePump, source: AlertSource, interval: float,
         target.post_message(SourceHealthChanged(health, "alerts"))
         delay = _next_delay(health, delay, interval)
         await asyncio.sleep(delay)
-
-
-class LogIngest:
-    """A bounded hand-over between log reader threads and the UI timer."""
-
-    def __init__(self, capacity: int) -> None:
-        self._lines: deque[LogLine] = deque()
-        self._capacity = capacity
-        self._dropped = 0
-        self._lock = threading.Lock()
-
-    def put(self, batch: list[LogLine]) -> None:
-        with self._lock:
-            self._lines.extend(batch)
-            overflow = len(self._lines) - self._capacity
-            for _ in range(max(0, overflow)):
-                self._lines.popleft()
-            self._dropped += max(0, overflow)
-
-    def drain(self, limit: int) -> tuple[list[LogLine], int]:
-        """Up to ``limit`` oldest lines, and how many were dropped since the last drain."""
-        with self._lock:
-            count = min(limit, len(self._lines))
-            lines = [self._lines.popleft() for _ in range(count)]
-            dropped, self._dropped = self._dropped, 0
-        return lines, dropped
 
 
 def follow_logs(target: MessagePump, source: LogSource, ingest: LogIngest,

@@ -55,7 +55,8 @@ def cockpit_config(buffer_lines: int = 10000, theme: str = "cockpit-dark") -> Co
 
     return Config(
         prometheus=PrometheusConfig(url="http://prom.invalid", refresh_s=0.5, panels=PANELS),
-        alertmanager=AlertmanagerConfig(url="http://am.invalid", refresh_s=0.5),
+        alertmanager=AlertmanagerConfig(url="http://am.invalid", refresh_s=0.5,
+                                        resolve_grace_s=0),
         kubernetes=KubernetesConfig(namespace="shop", deployment="api-gateway", refresh_s=0.5),
         logs=LogsConfig(buffer_lines=buffer_lines),
         ui=UIConfig(theme=theme),

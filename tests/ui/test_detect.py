@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from cockpit.incident.model import EventKind
 from cockpit.sources.base import HealthState, SourceHealth
 from cockpit.ui.detect import AlertTracker, BreachTracker, DeployTracker, HealthTracker
@@ -11,10 +13,14 @@ from tests.ui.fakes import BREACH, CALM, NOW, PANELS, alert, panel, snapshot
 def test_alert_keys_are_stable_and_resume_remembers_firing() -> None:
     tracker = AlertTracker()
     first = tracker.update([alert()], NOW)
-    again = tracker.update([alert()], NOW)
-    assert first[0].key == again[0].key  # the journal refuses the second
+    assert [e.kind for e in first] == [EventKind.ALERT_FIRED]
+    assert tracker.update([alert()], NOW) == []  # announced once
+    restarted = AlertTracker().update([alert()], NOW)
+    assert restarted[0].key == first[0].key  # the journal refuses the second
     resumed = AlertTracker(first)
-    gone = resumed.update([], NOW)
+    assert resumed.update([alert()], NOW) == []  # a resumed incident remembers it
+    assert resumed.update([], NOW) == []  # gone for a moment: maybe Alertmanager restarted
+    gone = resumed.update([], NOW + timedelta(seconds=91))
     assert [e.kind for e in gone] == [EventKind.ALERT_RESOLVED]
 
 

@@ -30,7 +30,8 @@ async def test_alert_fired_once_across_polls_and_a_restart(make_app: AppFactory,
     fired = journal_events(loaded.journal.path, EventKind.ALERT_FIRED)
     resolved = journal_events(loaded.journal.path, EventKind.ALERT_RESOLVED)
     assert len(fired) == 1 and fired[0].actor == "cockpit"
-    assert fired[0].key == f"fp-HighErrorRate:{fired[0].data['starts_at']}:firing"
+    assert fired[0].key is not None and fired[0].key.endswith(":fired")
+    assert fired[0].key.startswith("alert:fp-HighErrorRate:")
     assert len(resolved) == 1
 
 

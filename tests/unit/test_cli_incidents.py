@@ -59,7 +59,7 @@ def test_full_incident_from_the_command_line(tmp_path: Path) -> None:
     again = run_cockpit(home, "postmortem", incident_id, "-o", "-").stdout
     assert again.split("## Executive Summary")[1] == text.split("## Executive Summary")[1]
 
-    resumed = run_cockpit(home, "resume", incident_id)
+    resumed = run_cockpit(home, "resume", incident_id, "--print")
     assert resumed.returncode == 0 and "pool at 100/100" in resumed.stdout
 
 
@@ -80,7 +80,7 @@ def test_unknown_incident_and_stats(tmp_path: Path) -> None:
 def test_hostile_title_is_shown_inert(tmp_path: Path) -> None:
     home = tmp_path / "home"
     run_cockpit(home, "new", "--title", "evil \x1b]0;pwned\x07 \x1b[2J title")
-    out = run_cockpit(home, "resume").stdout + run_cockpit(home, "incidents").stdout
+    out = run_cockpit(home, "resume", "--print").stdout + run_cockpit(home, "incidents").stdout
     assert "\x1b" not in out and "\x07" not in out
     assert "␛]0;pwned" in out
 

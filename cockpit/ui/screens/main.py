@@ -22,6 +22,7 @@ from textual.widgets import Footer
 from cockpit.incident.journal import parse_ts
 from cockpit.incident.model import Event, EventKind, Hypothesis
 from cockpit.sources.base import HealthState, SourceHealth
+from cockpit.sources.logs.ingest import LogIngest
 from cockpit.ui import feeds
 from cockpit.ui.detect import AlertTracker, BreachTracker, DeployTracker, HealthTracker
 from cockpit.ui.keys import bindings, help_rows
@@ -97,7 +98,8 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         incident = self.cockpit.incident
-        self._alerts = AlertTracker(incident.events)
+        self._alerts = AlertTracker(
+            incident.events, self.cockpit.config.alertmanager.resolve_grace_s)
         self.query_one(TimelinePane).add_events(incident.events)
         self._show_incident()
         self.query_one(AnalysisPane).verdicts = _verdicts(incident.events)
@@ -105,7 +107,9 @@ class MainScreen(Screen[None]):
         self._tick()
         self.set_interval(1.0, self._tick)
         self.set_interval(LOG_DRAIN_S, self._drain_logs)
-        self._ingest = feeds.LogIngest(max(self.cockpit.config.logs.buffer_lines, 1000))
+        logs_cfg = self.cockpit.config.logs
+        self._ingest = LogIngest(max(logs_cfg.buffer_lines, 1000), logs_cfg.max_line_length)
+        self._ingest_dropped = 0
         self.call_after_refresh(self._start_sources)
 
     def on_unmount(self) -> None:
@@ -149,7 +153,9 @@ class MainScreen(Screen[None]):
         body(*args)  # type: ignore[operator]
 
     def _drain_logs(self) -> None:
-        lines, dropped = self._ingest.drain(LOG_LINES_PER_TICK)
+        lines = self._ingest.drain(LOG_LINES_PER_TICK)
+        total_dropped = self._ingest.stats().dropped
+        dropped, self._ingest_dropped = total_dropped - self._ingest_dropped, total_dropped
         if lines or dropped:
             self.post_message(LogBatch(lines, dropped))
 

@@ -32,8 +32,20 @@ _LINE = re.compile(r"^(\d\d:\d\d:\d\d) (\S+) (ERROR|WARN |INFO |DEBUG|     ) ")
 _POD_COLORS = ("primary", "secondary", "accent", "success", "warning")
 
 
+_POD_NAME = re.compile(r"^.+-[a-z0-9]{5,10}-([a-z0-9]{5})$")
+
+
+def short_source(source: str) -> str:
+    """``api-gateway-7d9f8c6b5-x2x7q`` → ``x2x7q``; paths and commands by their last part."""
+    match = _POD_NAME.match(source)
+    if match:
+        return match.group(1)
+    tail = source.rstrip("/").rsplit("/", 1)[-1]
+    return tail if len(tail) <= 24 else "…" + tail[-23:]
+
+
 def format_line(line: LogLine) -> str:
-    pod = inert(line.source, 80).replace(" ", "_") or "-"
+    pod = short_source(inert(line.source, 80)).replace(" ", "_") or "-"
     level = (line.level or "").upper()[:5]
     return f"{line.ts:%H:%M:%S} {pod} {level:<5} {inert(line.text)}"
 
@@ -145,8 +157,7 @@ class LogsPane(Pane):
         text.append("by pod\n", style="bold")
         for pod, count in self.by_pod.most_common(8):
             text.append(f"{count:>7} ", style=muted)
-            name = inert(pod, 200)
-            text.append(f"{'…' + name[-13:] if len(name) > 14 else name}\n")
+            text.append(f"{short_source(inert(pod, 200))}\n")
         self.query_one("#log-patterns", Static).update(text)
 
     def live_subtitle(self) -> str:

@@ -1,0 +1,139 @@
+"""Real sources from the config, built lazily so the first frame never waits on them.
+
+Each wrapper constructs its client on first use, which happens in a worker
+after the first frame (importing kubernetes costs ~0.7 s, prometheus-api-client
+~0.3 s). Until then it reports "starting" health.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from cockpit.config import Config
+from cockpit.sources.base import (
+    Alert,
+    ClusterSnapshot,
+    HealthState,
+    LogLine,
+    PanelData,
+    SourceHealth,
+)
+from cockpit.ui.sources import SourceSet
+
+T = TypeVar("T")
+
+
+class _Lazy(Generic[T]):
+    def __init__(self, name: str, factory: Callable[[], T]) -> None:
+        self.name = name
+        self._factory = factory
+        self._obj: T | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> T:
+        with self._lock:
+            if self._obj is None:
+                self._obj = self._factory()
+            return self._obj
+
+    def health(self) -> SourceHealth:
+        obj = self._obj
+        if obj is None:
+            return SourceHealth(self.name, HealthState.DEGRADED, last_error="starting")
+        result: SourceHealth = obj.health()  # type: ignore[attr-defined]
+        return result
+
+
+class LazyMetrics(_Lazy[Any]):
+    def query_panels(self, start: float, end: float, step: float) -> list[PanelData]:
+        result: list[PanelData] = self.get().query_panels(start, end, step)
+        return result
+
+
+class LazyCluster(_Lazy[Any]):
+    def snapshot(self) -> ClusterSnapshot:
+        result: ClusterSnapshot = self.get().snapshot()
+        return result
+
+
+class LazyAlerts(_Lazy[Any]):
+    async def fetch(self) -> list[Alert]:
+        result: list[Alert] = await self.get().fetch()
+        return result
+
+
+class LazyLogs(_Lazy[Any]):
+    def __init__(self, name: str, factory: Callable[[], Any]) -> None:
+        super().__init__(name, factory)
+        self._stopped = False
+
+    def follow(self) -> Iterator[list[LogLine]]:
+        if self._stopped:
+            return iter(())
+        follow: Iterator[list[LogLine]] = self.get().follow()
+        return follow
+
+    def stop(self) -> None:
+        self._stopped = True
+        if self._obj is not None:
+            self._obj.stop()
+
+
+def build_sources(config: Config, clock: Callable[[], datetime] | None = None) -> SourceSet:
+    """A :class:`SourceSet` for every source the config enables."""
+    unix: Callable[[], float] = (lambda: clock().timestamp()) if clock else time.time
+    service = config.kubernetes.deployment or config.incident.service
+    namespace = config.kubernetes.namespace
+    sources = SourceSet()
+    if config.prometheus.url:
+        def prometheus() -> Any:
+            from cockpit.sources.prometheus import PrometheusSource
+
+            return PrometheusSource(config.prometheus, config.incident.service, namespace,
+                                    clock=unix)
+
+        sources.metrics = LazyMetrics("prometheus", prometheus)
+    if config.alertmanager.url:
+        def alertmanager() -> Any:
+            from cockpit.sources.alertmanager import AlertmanagerSource
+
+            return AlertmanagerSource(config.alertmanager, clock=unix)
+
+        sources.alerts = LazyAlerts("alertmanager", alertmanager)
+    if config.kubernetes.enabled:
+        def kubernetes() -> Any:
+            from cockpit.sources.kubernetes import KubernetesSource
+
+            return KubernetesSource(config.kubernetes)
+
+        def pod_logs() -> Any:
+            from cockpit.sources.k8s_logs import PodLogFollower
+
+            return PodLogFollower(config.kubernetes, deployment=service,
+                                  max_streams=config.logs.max_streams,
+                                  tail_lines=config.logs.tail_lines)
+
+        sources.cluster = LazyCluster("kubernetes", kubernetes)
+        if service or config.kubernetes.selector:
+            sources.logs.append(LazyLogs("logs", pod_logs))
+    if config.logs.files:
+        def files() -> Any:
+            from cockpit.sources.logs.files import FileFollower
+
+            return FileFollower(config.logs.files, tail_lines=config.logs.tail_lines,
+                                max_line_length=config.logs.max_line_length)
+
+        sources.logs.append(LazyLogs("logs", files))
+    if config.logs.command:
+        def command() -> Any:
+            from cockpit.sources.logs.command import CommandFollower
+
+            return CommandFollower(config.logs.command,
+                                   max_line_length=config.logs.max_line_length)
+
+        sources.logs.append(LazyLogs("logs", command))
+    return sources
