@@ -13,6 +13,7 @@ from typing import Any
 
 from cockpit.config.schema import Config
 from cockpit.doctor import CheckResult, CheckStatus, register_check
+from cockpit.sources.k8s_available import kubeconfig_available
 
 FIX_ACCESS = "ask for this permission in a Role bound to you (kubectl auth can-i {verb} {what})"
 
@@ -22,6 +23,10 @@ def check_kubernetes(cfg: Config) -> list[CheckResult]:
     if not kube.enabled:
         return [CheckResult("Kubernetes", CheckStatus.NOT_CONFIGURED, "kubernetes.enabled = false",
                             "set kubernetes.enabled = true to see the cluster")]
+    if not kubeconfig_available(kube):
+        return [CheckResult("Kubernetes", CheckStatus.NOT_CONFIGURED,
+                            "no kubeconfig (KUBECONFIG, ~/.kube/config) and not in a cluster",
+                            "set kubernetes.kubeconfig, or kubernetes.enabled = false")]
     from cockpit.sources import k8s_client
 
     try:

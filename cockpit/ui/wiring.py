@@ -22,6 +22,7 @@ from cockpit.sources.base import (
     PanelData,
     SourceHealth,
 )
+from cockpit.sources.k8s_available import kubeconfig_available
 from cockpit.ui.sources import SourceSet
 
 T = TypeVar("T")
@@ -104,7 +105,7 @@ def build_sources(config: Config, clock: Callable[[], datetime] | None = None) -
             return AlertmanagerSource(config.alertmanager, clock=unix)
 
         sources.alerts = LazyAlerts("alertmanager", alertmanager)
-    if config.kubernetes.enabled:
+    if kubeconfig_available(config.kubernetes):
         def kubernetes() -> Any:
             from cockpit.sources.kubernetes import KubernetesSource
 

@@ -64,7 +64,8 @@ def test_doctor_green_then_red_when_prometheus_stops(tmp_path: Path, cockpit_hom
             assert isinstance(report, dict) and report["ok"] is True
             assert statuses(report) == {
                 "Prometheus reachable": "ok", "Panel requests": "ok", "Scrape targets": "ok",
-                "Alertmanager reachable": "ok", "Alertmanager alerts": "ok"}
+                "Alertmanager reachable": "ok", "Alertmanager alerts": "ok",
+                "Kubernetes": "not configured", "LLM advisor": "not configured"}
             assert "version 2." in report["checks"][0]["detail"]
 
             no_am = write_config(tmp_path / "no-am.toml", prom.url, "")
@@ -82,7 +83,8 @@ def test_doctor_green_then_red_when_prometheus_stops(tmp_path: Path, cockpit_hom
             code, report = doctor_json(cockpit_home, config)
             assert code == 1 and statuses(report) == {
                 "Prometheus reachable": "fail", "Alertmanager reachable": "ok",
-                "Alertmanager alerts": "ok"}
+                "Alertmanager alerts": "ok", "Kubernetes": "not configured",
+                "LLM advisor": "not configured"}
         finally:
             prom.stop()
 
