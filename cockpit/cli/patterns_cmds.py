@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from cockpit.cli.common import CockpitUsageError, config_option
 from cockpit.sources.safe_text import inert
+
+if TYPE_CHECKING:
+    from cockpit.analysis.pattern_snapshot import TemplateStats
 
 _SNIFF = 8192
 
@@ -92,16 +95,15 @@ def _json(data: dict[str, Any], name: str) -> dict[str, Any]:
     return data
 
 
-def _print_assign(ids: list[int], templates: Any, as_json: bool) -> None:
+def _print_assign(ids: list[int], templates: Sequence[TemplateStats], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"ids": ids, "templates": {
             str(t.id): t.template for t in templates}}))
         return
-    out = click.get_text_stream("stdout")
-    out.write("".join(f"{i}\n" for i in ids))
+    click.echo("".join(f"{i}\n" for i in ids), nl=False)
 
 
-def _print_table(templates: Any, lines: int, total: int, name: str) -> None:
+def _print_table(templates: Sequence[TemplateStats], lines: int, total: int, name: str) -> None:
     if not lines:
         click.echo(f"{inert(name)}: no lines, no templates")
         return
