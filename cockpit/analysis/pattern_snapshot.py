@@ -20,6 +20,9 @@ LEVEL_WEIGHT: Mapping[str, float] = MappingProxyType(
     {"error": 3.0, "warn": 2.0, "info": 1.0, "debug": 0.5, "": 1.0})
 
 
+MIN_Z = 3.0  # below three standard deviations, a busier window is noise
+
+
 def _stamp(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
 
@@ -111,15 +114,17 @@ class PatternSnapshot:
                             key=lambda t: t.first_seen))
 
     def surges(self, now: datetime | float, window: float = 60.0) -> tuple[Surge, ...]:
-        """Templates busier in ``(now - window, now]`` than their baseline, highest score first.
+        """Templates busier in ``[now - window, now)`` than their baseline, highest score first.
 
         The baseline is each template's rate over the history before the window (since the
         snapshot's first line); a template never seen before the window has a baseline of 0.
         Stack-trace frames surge with their head line, so they are left out.
         """
-        end = _epoch(now) + self.bucket_seconds
-        start = _epoch(now) - window
-        history = max(0.0, start - (self.since if self.since is not None else start))
+        end = _epoch(now)
+        start = end - window
+        width = self.bucket_seconds
+        first = math.floor(self.since / width) * width if self.since is not None else start
+        history = max(0.0, start - first)
         out = []
         for t in self.templates:
             recent = t.count_between(start, end)
@@ -128,7 +133,7 @@ class PatternSnapshot:
             before = t.count_between(start - history, start) if history else 0
             expected = before * window / history if history else 0.0
             z = (recent - expected) / math.sqrt(expected + 1.0)
-            if z <= 1.0:
+            if z <= MIN_Z:
                 continue
             weight = sum(LEVEL_WEIGHT.get(k, 1.0) * n for k, n in t.levels.items())
             weight = weight / max(1, sum(t.levels.values())) if t.levels else 1.0

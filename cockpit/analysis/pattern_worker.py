@@ -84,6 +84,7 @@ class PatternWorker:
         self._put = 0
         self.submitted = 0  # lines handed to submit()
         self.sampled_away = 0  # lines not mined (counted through the weights of others)
+        self.sent = 0  # lines handed to the child (a snapshot with mined == sent is current)
         self._latest: PatternSnapshot = EMPTY
         self._process: SpawnProcess = ctx.Process(
             target=_run, name="cockpit-patterns", daemon=True,
@@ -140,6 +141,7 @@ class PatternWorker:
         except queue.Full:
             return  # keep holding (bounded by _pending_max, thinned)
         self._put += 1
+        self.sent += len(self._pending)
         self._pending = []
 
     def snapshot(self) -> PatternSnapshot:
@@ -155,6 +157,11 @@ class PatternWorker:
         if latest is not None:
             self._latest = PatternSnapshot.from_dict(latest)
         return self._latest
+
+    @property
+    def held(self) -> int:
+        """Lines waiting in this process for room in the queue."""
+        return len(self._pending)
 
     def alive(self) -> bool:
         return self._process.is_alive()
