@@ -20,9 +20,10 @@ import re
 from collections.abc import Callable
 
 # What each class becomes. Pod suffixes keep their deployment: api-gateway-<*>.
+# The separator before a token stays, except a path's slash and a string's opening quote.
 PLACEHOLDERS: dict[str, str] = {
     "TS": "<TS>", "UUID": "<UUID>", "URL": "<URL>", "EMAIL": "<EMAIL>",
-    "IP6": "<IP>", "IP4": "<IP>", "POD": "-<*>", "HEX": "<HEX>", "DUR": "<DUR>",
+    "IP6": "<IP>", "IP4": "<IP>", "POD": "<*>", "HEX": "<HEX>", "DUR": "<DUR>",
     "NUM": "<NUM>", "PATH": "<PATH>", "QUOTED": "<STR>",
 }
 
@@ -34,8 +35,8 @@ _ZONE = r"(?:Z|[+-]\d\d:?\d\d)?"
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _R = r"(?!\w)"  # no word character right after
 
-# Classes that start a token (no word character or dot before), grouped by their first
-# character so that one look-ahead rules out a whole group at a position.
+# Classes that start a token, grouped by their first character so that one look-ahead
+# rules out a whole group at a position.
 _DIGIT_FIRST = [
     ("TS", rf"(?:{_DATE}(?:[T ]{_TIME})?|{_TIME}){_ZONE}{_R}"),
     ("IP4", rf"\d{{1,3}}(?:\.\d{{1,3}}){{3}}(?::\d{{1,5}})?(?:/\d{{1,2}})?{_R}"),
@@ -52,13 +53,16 @@ _HEX_FIRST = [
 ]
 _URL = ("URL", r"[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s\"'<>)\]]+")
 _EMAIL = ("EMAIL", r"(?<![+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?![\w-])")
-# Classes that start with punctuation: a literal first, so other positions fail at once.
-_PUNCT_FIRST = [
-    ("POD", rf"-(?<=[a-z0-9]-)(?:{_K8S}{{6,10}}-{_K8S}{{5}}|(?=[a-z]*\d)(?=\d*[a-z]){_K8S}{{5}})"
+# Classes right after a separator that belongs to them: ``-`` of a pod name, the ``/`` of a
+# path, the opening quote.
+_AFTER_SEP = [
+    ("POD", rf"(?<=[a-z0-9]-)(?:{_K8S}{{6,10}}-{_K8S}{{5}}|(?=[a-z]*\d)(?=\d*[a-z]){_K8S}{{5}})"
             rf"(?![\w-])"),
-    ("PATH", r"/(?<![\w.:/]/)[\w.@%+~-]+(?:/[\w.@%+~-]+)+/?"),
-    ("QUOTED", r"\"(?<![\w\"\\]\")[^\"\s]*\d[^\"\s]*\"(?!\w)|'(?<![\w']')[^'\s]*\d[^'\s]*'(?!\w)"),
+    ("PATH", r"(?<=/)(?<![\w.:/]/)[\w.@%+~-]+(?:/[\w.@%+~-]+)+/?"),
+    ("QUOTED", r"(?:(?<=\")(?<![\w\"\\]\")[^\"\s]*\d[^\"\s]*\""
+               r"|(?<=')(?<![\w']')[^'\s]*\d[^'\s]*')(?!\w)"),
 ]
+_EATS_SEPARATOR = frozenset({"PATH", "QUOTED"})
 
 
 def _alternatives(classes: list[tuple[str, str]]) -> str:
@@ -66,14 +70,19 @@ def _alternatives(classes: list[tuple[str, str]]) -> str:
 
 
 def _compile(url: bool, email: bool) -> re.Pattern[str]:
+    """One regex; every match starts with the separator before its token.
+
+    Consuming that separator (any character but a word character or a dot) makes the
+    pattern start with a character class, so ``re`` skips the inside of words in C
+    instead of trying every alternative at every position: ~3x faster than look-behinds.
+    """
     # a URL or an e-mail address first: it swallows the ids, ports and paths in it
     words = ([_URL] if url else []) + ([_EMAIL] if email else [])
     # hex first: a UUID or an id may start with digits, and needs a letter to match at all
     token = (f"(?=[0-9a-fA-F:\\[])(?:{_alternatives(_HEX_FIRST)})"
              f"|(?=[-+\\d])(?:{_alternatives(_DIGIT_FIRST)})")
-    if words:
-        token = f"{_alternatives(words)}|{token}"
-    return re.compile(f"(?<![\\w.])(?:{token})|{_alternatives(_PUNCT_FIRST)}")
+    alternatives = _alternatives(_AFTER_SEP) + "|" + (_alternatives(words) + "|" if words else "")
+    return re.compile(f"(?P<sep>[^\\w.])(?:{alternatives}{token})")
 
 
 _PATTERNS: dict[tuple[bool, bool], re.Pattern[str]] = {
@@ -81,23 +90,58 @@ _PATTERNS: dict[tuple[bool, bool], re.Pattern[str]] = {
 }
 
 
-def _placeholder(match: re.Match[str]) -> str:
-    return PLACEHOLDERS[match.lastgroup or "NUM"]
+def _replacer(table: dict[str, str]) -> Callable[[re.Match[str]], str]:
+    eats = _EATS_SEPARATOR
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.lastgroup or "NUM"
+        return table[name] if name in eats else match.group(1) + table[name]
+
+    return replace
+
+
+_placeholder = _replacer(PLACEHOLDERS)
 
 
 def mask(text: str) -> str:
     """``text`` with every variable part replaced by its placeholder (``<NUM>``, ``<IP>``...)."""
-    return _PATTERNS["://" in text, "@" in text].sub(_placeholder, text)
+    # a leading space gives a token at the start of the line its separator
+    return _PATTERNS["://" in text, "@" in text].sub(_placeholder, " " + text)[1:]
 
 
 def masker(placeholders: dict[str, str] | None = None) -> Callable[[str], str]:
     """A ``mask`` with other placeholders (``{"NUM": "<*>"}``), e.g. for Drain-style output."""
-    table = {**PLACEHOLDERS, **(placeholders or {})}
-
-    def replace(match: re.Match[str]) -> str:
-        return table[match.lastgroup or "NUM"]
+    replace = _replacer({**PLACEHOLDERS, **(placeholders or {})})
 
     def run(text: str) -> str:
-        return _PATTERNS["://" in text, "@" in text].sub(replace, text)
+        return _PATTERNS["://" in text, "@" in text].sub(replace, " " + text)[1:]
 
     return run
+
+
+class TokenMasker:
+    """``mask`` per whitespace-separated token, with a bounded cache of masked tokens.
+
+    Most tokens of a stream repeat (words, small numbers, ``status=200``), so most lines
+    cost a split, a few dict look-ups and a join; only new tokens meet the regex. The
+    output is ``mask(text)`` with runs of whitespace made single spaces (Drain splits on
+    whitespace anyway), except that a date and a time separated by a space become two
+    ``<TS>``.
+    """
+
+    def __init__(self, cache_size: int = 100_000) -> None:
+        self._cache: dict[str, str] = {}
+        self._cache_size = cache_size
+
+    def __call__(self, text: str) -> str:
+        cache = self._cache
+        get = cache.get
+        out = []
+        for token in text.split():
+            masked = get(token)
+            if masked is None:
+                if len(cache) >= self._cache_size:
+                    cache.clear()
+                masked = cache[token] = mask(token)
+            out.append(masked)
+        return " ".join(out)

@@ -15,7 +15,6 @@ queues and events cross the boundary.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing as mp
 import queue
 import time
@@ -33,7 +32,7 @@ Batch = tuple[float, list[Row]]  # (weight of each row, rows)
 
 
 def _run(batches: Any, results: Any, stop: Event, consumed: Synchronized[int],
-         options: dict[str, Any], publish_every: float, limit: int) -> None:
+         options: dict[str, Any], publish_every: float, limit: int | None) -> None:
     """The child process: mine batches, publish snapshots, until told to stop."""
     from cockpit.analysis.patterns import PatternMiner  # drain3 loads in the child only
 
@@ -54,15 +53,18 @@ def _run(batches: Any, results: Any, stop: Event, consumed: Synchronized[int],
             dirty = True
         now = time.monotonic()
         if dirty and (now - last_publish >= publish_every or item is None):
-            _publish(results, miner.snapshot(limit).to_dict())
-            last_publish, dirty = now, False
+            last_publish = now
+            dirty = not _publish(results, miner.snapshot(limit).to_dict())
     results.cancel_join_thread()
 
 
-def _publish(results: Any, snapshot: dict[str, Any]) -> None:
-    # when the parent has not read the last one yet, it will get the next
-    with contextlib.suppress(queue.Full):
+def _publish(results: Any, snapshot: dict[str, Any]) -> bool:
+    """Offer a snapshot; False when the parent has not read the previous ones yet."""
+    try:
         results.put_nowait(snapshot)
+    except queue.Full:
+        return False
+    return True
 
 
 class PatternWorker:

@@ -2,10 +2,11 @@
 
 The log pane shows recurring patterns ("847x connection timeout after <DUR> ..."), the
 analyzer wants the templates that are new since the incident started and the ones that
-surge. Lines are masked in one regex pass (:mod:`cockpit.analysis.masking`) and fed to
-Drain3's prefix tree (``drain3.drain.Drain``, the library's, not a rewrite). Two caches
-in front of it make repetitive streams cheap: raw line -> template id (identical lines,
-health checks) and masked line -> template id (the same line with other ids/numbers).
+surge. Lines are masked in one regex pass per new token (:mod:`cockpit.analysis.masking`,
+repeated tokens come from a cache) and fed to Drain3's prefix tree (``drain3.drain.Drain``,
+the library's, not a rewrite). Two caches in front of it make repetitive streams cheap:
+raw line -> template id (identical lines, health checks) and masked line -> template id
+(the same event with other ids and numbers: Drain is not consulted at all).
 
 The miner is plain single-threaded Python; run it in :mod:`cockpit.analysis.pattern_worker`
 to keep it off the UI's GIL.
@@ -20,7 +21,7 @@ from types import MappingProxyType
 
 from drain3.drain import Drain
 
-from cockpit.analysis.masking import mask
+from cockpit.analysis.masking import TokenMasker
 from cockpit.analysis.pattern_snapshot import PatternSnapshot, Surge, TemplateStats
 from cockpit.sources.base import LogLine
 from cockpit.sources.logs.levels import is_continuation
@@ -69,6 +70,7 @@ class PatternMiner:
         self._max_templates = max_templates
         self.drain = Drain(depth=depth, sim_th=sim_th, max_children=100,
                            max_clusters=max_templates, param_str="<*>")
+        self._mask = TokenMasker()
         self._raw: dict[str, int] = {}
         self._masked: dict[str, int] = {}
         self._stats: dict[int, _Stats] = {}
@@ -93,7 +95,7 @@ class PatternMiner:
         tid = self._raw.get(text)
         if tid is not None and tid in self._stats:
             return tid
-        masked = mask(text)
+        masked = self._mask(text)
         tid = self._masked.get(masked)
         if tid is None or tid not in self._stats:
             cluster, _ = self.drain.add_log_message(masked)

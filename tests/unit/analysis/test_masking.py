@@ -67,3 +67,15 @@ def test_same_event_with_other_values_masks_to_the_same_text() -> None:
 def test_masker_with_other_placeholders() -> None:
     drain_style = masker({"NUM": "<*>", "DUR": "<*>"})
     assert drain_style("took 12ms for 3 items") == "took <*> for <*> items"
+
+
+def test_token_masker_agrees_with_mask_on_real_logs() -> None:
+    from cockpit.analysis.masking import TokenMasker
+    from tests.unit.analysis.corpus import scenario_lines
+
+    token_mask = TokenMasker(cache_size=500)  # small: the cache is cleared along the way
+    lines = scenario_lines("payments-db-outage", "13:58", "14:03")
+    assert len(lines) > 1000
+    for line in lines:
+        assert token_mask(line.text) == " ".join(mask(line.text).split())
+    assert token_mask("at 2024-01-15 10:28:45,123 x") == "at <TS> <TS> x"
