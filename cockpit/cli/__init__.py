@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "postmortem": "cockpit.cli.report_cmds:postmortem",
     "stats": "cockpit.cli.report_cmds:stats",
     "scenario": "cockpit.cli.scenario_cmds:scenario_group",
+    "patterns": "cockpit.cli.patterns_cmds:patterns",
 }
 
 
