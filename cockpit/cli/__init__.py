@@ -28,6 +28,9 @@ COMMANDS: dict[str, str] = {
     "postmortem": "cockpit.cli.report_cmds:postmortem",
     "stats": "cockpit.cli.report_cmds:stats",
     "scenario": "cockpit.cli.scenario_cmds:scenario_group",
+    "rollback": "cockpit.cli.action_cmds:rollback",
+    "restart": "cockpit.cli.action_cmds:restart",
+    "scale": "cockpit.cli.action_cmds:scale",
 }
 
 
