@@ -31,6 +31,9 @@ COMMANDS: dict[str, str] = {
     "stats": "cockpit.cli.report_cmds:stats",
     "scenario": "cockpit.cli.scenario_cmds:scenario_group",
     "patterns": "cockpit.cli.patterns_cmds:patterns",
+    "rollback": "cockpit.cli.action_cmds:rollback",
+    "restart": "cockpit.cli.action_cmds:restart",
+    "scale": "cockpit.cli.action_cmds:scale",
 }
 
 

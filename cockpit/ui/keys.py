@@ -28,7 +28,7 @@ LONG_HELP: dict[str, str] = {
     "status": "status: 1 investigating, 2 identified, 3 mitigated, 4 resolved",
     "severity": "severity: SEV1..SEV4",
     "analyze": "ask for a root-cause analysis",
-    "remediate": "remediation (arrives with the actions work)",
+    "remediate": "remediation: preview, dry run, confirm with y",
     "filter_logs": "filter logs by regex (case-insensitive)",
     "follow": "pause / follow the log stream",
     "window": "metrics window: 15m, 1h, 3h, 6h",

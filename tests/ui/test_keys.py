@@ -9,7 +9,8 @@ from textual.widgets import Label
 from cockpit.incident.model import EventKind, Hypothesis, Severity, Status
 from cockpit.incident.store import LoadedIncident
 from cockpit.ui.messages import AnalysisRequested, HypothesesUpdated
-from cockpit.ui.screens.modals import HelpScreen, QuitScreen, RemediationScreen
+from cockpit.ui.screens.modals import HelpScreen, QuitScreen
+from cockpit.ui.screens.remediation import RemediationListScreen
 from cockpit.ui.widgets.analysis import AnalysisPane
 from cockpit.ui.widgets.pane import Pane
 from tests.ui.conftest import AppFactory
@@ -60,9 +61,9 @@ async def test_help_remediation_and_analysis_request(make_app: AppFactory) -> No
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         await pilot.press("r")
-        assert isinstance(app.screen, RemediationScreen)
+        assert isinstance(app.screen, RemediationListScreen)
         texts = [str(label.render()) for label in app.screen.query(Label)]
-        assert any("Remediation lands with the actions work" in t for t in texts)
+        assert any("No action available" in t for t in texts)
         await pilot.press("escape")
         await pilot.press("i")
         await pilot.pause()

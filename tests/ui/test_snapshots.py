@@ -78,7 +78,7 @@ def _settled(app: CockpitApp, events: int) -> Callable[[Pilot[Any]], Any]:
         screen = app.screen
         await until(pilot, lambda: bool(screen.query_one(MetricsPane).panels), "metrics")
         await until(pilot, lambda: screen.query_one(ClusterPane).snapshot is not None, "cluster")
-        await until(pilot, lambda: screen.query_one(Log).line_count == 30, "logs")
+        await until(pilot, lambda: screen.query_one("#log-view", Log).line_count == 30, "logs")
         await until(pilot, lambda: len(app.incident.events) >= events, "automatic events")
         await until(pilot, lambda: len(screen.query_one(HeaderBar).health) == 4, "health")
         await pilot.pause(0.2)

@@ -40,7 +40,6 @@ from cockpit.ui.messages import (
 from cockpit.ui.screens.modals import (
     HelpScreen,
     NoteScreen,
-    RemediationScreen,
     severity_picker,
     status_picker,
 )
@@ -54,6 +53,7 @@ from cockpit.ui.widgets.timeline import TimelinePane
 
 if TYPE_CHECKING:
     from cockpit.ui.app import CockpitApp
+    from cockpit.ui.screens.remediation import RemediationFlow
 
 LOG_DRAIN_S = 0.05
 LOG_LINES_PER_TICK = 2000
@@ -75,6 +75,7 @@ class MainScreen(Screen[None]):
         self._deploys = DeployTracker()
         self._breaches = BreachTracker()
         self._outages = HealthTracker()
+        self._remediation: RemediationFlow | None = None
 
     @property
     def cockpit(self) -> CockpitApp:
@@ -245,7 +246,12 @@ class MainScreen(Screen[None]):
         self.notify("Analysis requested.", timeout=3)
 
     def action_remediate(self) -> None:
-        self.app.push_screen(RemediationScreen())
+        from cockpit.ui.screens.remediation import RemediationFlow
+
+        if self._remediation is None:
+            self._remediation = RemediationFlow(self.cockpit, self.query_one(ActionsPane).add_line)
+        self._remediation.open(self.query_one(ClusterPane).snapshot,
+                               self.query_one(AnalysisPane).hypotheses)
 
     def action_filter_logs(self) -> None:
         self.query_one(LogsPane).open_filter()

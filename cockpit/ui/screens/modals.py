@@ -98,21 +98,6 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class RemediationScreen(ModalScreen[None]):
-    """Placeholder until guarded remediation lands: says so, offers nothing fake."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,r", "close", "Close")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label("Remediation", classes="dialog-title")
-            yield Label("Remediation lands with the actions work. Nothing to run yet.")
-            yield Label("Esc closes", classes="dialog-hint")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
 class QuitScreen(ModalScreen[str | None]):
     """Leaving an unresolved incident: o leave open, r resolve, Esc stays."""
 

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Log, Static
 
 from cockpit.incident.model import Hypothesis
 from cockpit.ui.inert import inert
@@ -95,9 +95,17 @@ class AnalysisPane(Pane):
 
 
 class ActionsPane(Pane):
-    """Remediation actions (placeholder until the actions work lands; no fake actions)."""
+    """Remediation progress: previews, dry runs, rollouts and verification, as lines."""
 
     PANE_TITLE = "Actions"
 
     def compose(self) -> ComposeResult:
-        yield Static("Remediation lands with the actions work.", id="actions-placeholder")
+        log = Log(id="actions-log", max_lines=500)
+        log.write_line("Press r to choose a remediation action.")
+        yield log
+
+    def focus_target(self) -> Widget:
+        return self.query_one(Log)
+
+    def add_line(self, text: str) -> None:
+        self.query_one(Log).write_line(inert(text, 500))
