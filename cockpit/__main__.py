@@ -1,5 +1,6 @@
-"""Allow `python -m cockpit`."""
+"""Allow `python -m cockpit` (guarded: the pattern worker's spawned process imports it)."""
 
 from cockpit.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

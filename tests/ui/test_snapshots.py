@@ -6,12 +6,13 @@ Regenerate after a deliberate visual change with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Log
+from textual.widgets import Log, Static
 
 from cockpit.incident.store import LoadedIncident
 from cockpit.ui.app import CockpitApp
@@ -79,6 +80,9 @@ def _settled(app: CockpitApp, events: int) -> Callable[[Pilot[Any]], Any]:
         await until(pilot, lambda: bool(screen.query_one(MetricsPane).panels), "metrics")
         await until(pilot, lambda: screen.query_one(ClusterPane).snapshot is not None, "cluster")
         await until(pilot, lambda: screen.query_one("#log-view", Log).line_count == 30, "logs")
+        patterns = screen.query_one("#log-patterns", Static)
+        await until(pilot, lambda: sum(int(n) for n in re.findall(
+            r"(\d+)×", str(patterns.render()))) == 30, "all 30 lines mined")
         await until(pilot, lambda: len(app.incident.events) >= events, "automatic events")
         await until(pilot, lambda: len(screen.query_one(HeaderBar).health) == 4, "health")
         await pilot.pause(0.2)

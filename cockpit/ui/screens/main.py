@@ -37,6 +37,7 @@ from cockpit.ui.messages import (
     SourceHealthChanged,
     TimelineChanged,
 )
+from cockpit.ui.patterns_feed import PatternFeed
 from cockpit.ui.screens.modals import (
     HelpScreen,
     NoteScreen,
@@ -111,9 +112,12 @@ class MainScreen(Screen[None]):
         logs_cfg = self.cockpit.config.logs
         self._ingest = LogIngest(max(logs_cfg.buffer_lines, 1000), logs_cfg.max_line_length)
         self._ingest_dropped = 0
+        self.patterns = PatternFeed()
+        self.set_interval(1.0, self._show_patterns)
         self.call_after_refresh(self._start_sources)
 
     def on_unmount(self) -> None:
+        self.patterns.close()
         self._stop.set()
         self._wake_metrics.set()
         for source in self.cockpit.sources.logs:
@@ -144,6 +148,8 @@ class MainScreen(Screen[None]):
         if sources.alerts is not None:
             self.run_worker(feeds.poll_alerts(self, sources.alerts, config.alertmanager.refresh_s,
                                               self._stop, clock), group="sources")
+        if sources.logs:
+            self._thread(self.patterns.start)
         for log_source in sources.logs:
             self._thread(feeds.follow_logs, self, log_source, self._ingest, self._stop, clock)
         for probe in sources.health:
@@ -155,10 +161,18 @@ class MainScreen(Screen[None]):
 
     def _drain_logs(self) -> None:
         lines = self._ingest.drain(LOG_LINES_PER_TICK)
+        if lines:
+            self.patterns.submit(lines)
         total_dropped = self._ingest.stats().dropped
         dropped, self._ingest_dropped = total_dropped - self._ingest_dropped, total_dropped
         if lines or dropped:
             self.post_message(LogBatch(lines, dropped))
+
+    def _show_patterns(self) -> None:
+        if self.cockpit.sources.logs:
+            self.query_one(LogsPane).show_patterns(self.patterns.snapshot(),
+                                                   self.cockpit.incident.opened_at,
+                                                   self.patterns.error)
 
     def _tick(self) -> None:
         self.query_one(HeaderBar).now = self.cockpit.clock()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, deque
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from zlib import crc32
 
 from rich.highlighter import Highlighter
@@ -23,12 +24,15 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Label, Log, Static
 
+from cockpit.analysis.pattern_snapshot import PatternSnapshot
 from cockpit.sources.base import LogLine
 from cockpit.ui.inert import inert
 from cockpit.ui.widgets.pane import Pane, theme_color
+from cockpit.ui.widgets.patterns_view import render_patterns
 
 LEVELS = ("error", "warn", "info", "debug")
-_LINE = re.compile(r"^(\d\d:\d\d:\d\d) (\S+) (ERROR|WARN |INFO |DEBUG|     ) ")
+_LINE = re.compile(r"^(\d\d:\d\d:\d\d) (\S+) ([EWID ]) ")
+_LEVEL_LETTER = {"E": "error", "W": "warn", "I": "info", "D": "debug", " ": ""}
 _POD_COLORS = ("primary", "secondary", "accent", "success", "warning")
 
 
@@ -46,8 +50,8 @@ def short_source(source: str) -> str:
 
 def format_line(line: LogLine) -> str:
     pod = short_source(inert(line.source, 80)).replace(" ", "_") or "-"
-    level = (line.level or "").upper()[:5]
-    return f"{line.ts:%H:%M:%S} {pod} {level:<5} {inert(line.text)}"
+    level = (line.level or " ")[0].upper()
+    return f"{line.ts:%H:%M:%S} {pod} {level} {inert(line.text)}"
 
 
 class LineHighlighter(Highlighter):
@@ -64,16 +68,16 @@ class LineHighlighter(Highlighter):
         pod = match.group(2)
         text.stylize(self.colors[_POD_COLORS[crc32(pod.encode()) % len(_POD_COLORS)]],
                      *match.span(2))
-        level = match.group(3).strip().lower()
+        level = _LEVEL_LETTER[match.group(3)]
         if level in ("error", "warn"):
             style = f"bold {self.colors['error' if level == 'error' else 'warning']}"
-            text.stylize(style, match.start(3), len(text) if level == "error" else match.end(3))
+            text.stylize(style, match.start(3), len(text))
         elif level == "debug":
             text.stylize(self.colors["muted"], match.start(3))
 
 
 class LogsPane(Pane):
-    """The live log stream and, beside it, counts by level and by pod."""
+    """The live log stream and, beside it, its recurring patterns with counts."""
 
     PANE_TITLE = "Logs"
 
@@ -88,6 +92,9 @@ class LogsPane(Pane):
         self.pattern: re.Pattern[str] | None = None
         self.by_level: Counter[str] = Counter()
         self.by_pod: Counter[str] = Counter()
+        self.patterns: PatternSnapshot | None = None
+        self.patterns_error = ""
+        self.since = datetime.now(UTC)
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -147,18 +154,20 @@ class LogsPane(Pane):
         log.write_lines([format_line(line) for line in self.lines if self._matches(line)],
                         scroll_end=self.following)
 
+    def show_patterns(self, snapshot: PatternSnapshot | None, since: datetime,
+                      error: str = "") -> None:
+        """New templates from the pattern worker (called on the screen's timer)."""
+        self.patterns, self.since, self.patterns_error = snapshot, since, error
+        self._show_patterns()
+
     def _show_patterns(self) -> None:
-        muted = theme_color(self, "foreground-muted")
-        text = Text("by level\n", style="bold", no_wrap=True, overflow="ellipsis")
-        for level in (*LEVELS, "other"):
-            if self.by_level[level]:
-                text.append(f"{self.by_level[level]:>7} ", style=muted)
-                text.append(f"{level}\n")
-        text.append("by pod\n", style="bold")
-        for pod, count in self.by_pod.most_common(8):
-            text.append(f"{count:>7} ", style=muted)
-            text.append(f"{short_source(inert(pod, 200))}\n")
-        self.query_one("#log-patterns", Static).update(text)
+        names = ("warning", "error", "accent")
+        colors = {name: theme_color(self, name) for name in names}
+        colors["muted"] = theme_color(self, "foreground-muted")
+        view = self.query_one("#log-patterns", Static)
+        text = render_patterns(self.patterns, self.since, self.by_level, colors,
+                               error=self.patterns_error, width=max(20, view.size.width - 2))
+        view.update(text)
 
     def live_subtitle(self) -> str:
         parts = [f"{len(self.lines):,} lines"]
