@@ -58,7 +58,10 @@ _INERT_LIMIT = 4096
 
 @lru_cache(maxsize=4096)
 def _pod_label(source: str) -> str:
-    return short_source(inert(source, 80)).replace(" ", "_") or "-"
+    # shortened first, then made inert: capping a long command source at 80 characters
+    # first left labels like "tm…", and the "…" sent every line of it down Rich's slow
+    # per-character width path in Log (a third of the UI thread under a flood)
+    return inert(short_source(source), 80).replace(" ", "_") or "-"
 
 
 def _clock(ts: datetime) -> str:
