@@ -13,6 +13,7 @@ import re
 from collections import Counter, deque
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from zlib import crc32
 
 from rich.highlighter import Highlighter
@@ -48,10 +49,39 @@ def short_source(source: str) -> str:
     return tail if len(tail) <= 24 else "…" + tail[-23:]
 
 
+# format_line runs for every line of a flood on the UI thread: what repeats (pod
+# label, the second, the level) is computed once, and printable text skips the
+# control-character pass (str.isprintable is False for every character inert
+# rewrites, so the result is the same).
+_LEVEL_LETTERS = {"": " ", "error": "E", "warn": "W", "info": "I", "debug": "D"}
+_CLOCKS: dict[tuple[int, int, int], str] = {}
+_INERT_LIMIT = 4096
+
+
+@lru_cache(maxsize=4096)
+def _pod_label(source: str) -> str:
+    # shortened first, then made inert: capping a long command source at 80 characters
+    # first left labels like "tm…", and the "…" sent every line of it down Rich's slow
+    # per-character width path in Log (a third of the UI thread under a flood)
+    return inert(short_source(source), 80).replace(" ", "_") or "-"
+
+
+def _clock(ts: datetime) -> str:
+    key = (ts.hour, ts.minute, ts.second)
+    text = _CLOCKS.get(key)
+    if text is None:
+        if len(_CLOCKS) > 4096:
+            _CLOCKS.clear()
+        text = _CLOCKS[key] = f"{ts:%H:%M:%S}"
+    return text
+
+
 def format_line(line: LogLine) -> str:
-    pod = short_source(inert(line.source, 80)).replace(" ", "_") or "-"
-    level = (line.level or " ")[0].upper()
-    return f"{line.ts:%H:%M:%S} {pod} {level} {inert(line.text)}"
+    level = _LEVEL_LETTERS.get(line.level) or (line.level or " ")[0].upper()
+    text = line.text
+    if len(text) > _INERT_LIMIT or not text.isprintable():
+        text = inert(text)
+    return f"{_clock(line.ts)} {_pod_label(line.source)} {level} {text}"
 
 
 class LineHighlighter(Highlighter):
@@ -95,6 +125,7 @@ class LogsPane(Pane):
         self.patterns: PatternSnapshot | None = None
         self.patterns_error = ""
         self.since = datetime.now(UTC)
+        self._pattern_rows = -1  # rows in the patterns column (its height follows them)
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -134,10 +165,14 @@ class LogsPane(Pane):
         self.dropped += overflow + dropped_upstream
         self.received += len(batch) + dropped_upstream
         self.lines.extend(batch)
-        for line in batch:
-            self.by_level[line.level or "other"] += 1
-            self.by_pod[line.source] += 1
-        shown = [format_line(line) for line in batch if self._matches(line)]
+        self.by_level.update(line.level or "other" for line in batch)
+        self.by_pod.update(line.source for line in batch)
+        # the view keeps buffer_lines at most: lines it would prune at once are not formatted
+        visible = batch[-self.buffer_lines:] if len(batch) > self.buffer_lines else batch
+        if self.pattern is None:
+            shown = [format_line(line) for line in visible]
+        else:
+            shown = [format_line(line) for line in visible if self._matches(line)]
         if shown:
             self.query_one(Log).write_lines(shown, scroll_end=self.following)
         self._show_patterns()
@@ -167,7 +202,10 @@ class LogsPane(Pane):
         view = self.query_one("#log-patterns", Static)
         text = render_patterns(self.patterns, self.since, self.by_level, colors,
                                error=self.patterns_error, width=max(20, view.size.width - 2))
-        view.update(text)
+        # the column's width is fixed: a new layout is needed only when its height changes
+        rows = text.plain.count("\n")
+        view.update(text, layout=rows != self._pattern_rows)
+        self._pattern_rows = rows
 
     def live_subtitle(self) -> str:
         parts = [f"{len(self.lines):,} lines"]

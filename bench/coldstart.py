@@ -1,0 +1,58 @@
+"""Benchmark 3, cold start: process spawn → first full frame, and → first log line.
+
+``python -m cockpit`` (not the instrumented wrapper) in a pty with a private
+home; the log command prints one line at once. A frame is full when every
+pane's title is on the terminal. Baseline: a bare Textual app's first frame.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from bench.common import PYTHON, REPO, Check, Result, child_env, median
+from bench.ptyterm import PtyProcess
+from bench.session import PANE_TITLES, start_cockpit
+
+
+def bare_first_frame() -> float | None:
+    proc = PtyProcess([PYTHON, str(REPO / "bench" / "bare_app.py")], child_env(), cwd=str(REPO))
+    try:
+        seen = proc.wait_for("BARE-READY", 0, 30)
+        return None if seen is None else seen[0] - proc.started
+    finally:
+        proc.stop()
+
+
+def cockpit_start(home: Path) -> tuple[float | None, float | None]:
+    proc = start_cockpit(home, ["--seconds", "0"], instrumented=False)
+    try:
+        frame = proc.wait_all(PANE_TITLES, 0, 30)
+        line = proc.wait_for("BENCH-FIRST-LINE", 0, 30)
+        return (None if frame is None else frame - proc.started,
+                None if line is None else line[0] - proc.started)
+    finally:
+        proc.stop()
+
+
+def run(quick: bool) -> Result:
+    rounds = 3 if quick else 7
+    base = Path(tempfile.mkdtemp(prefix="bench-cold-"))
+    frames: list[float] = []
+    lines: list[float] = []
+    bare: list[float] = []
+    for number in range(rounds):
+        bare_s = bare_first_frame()
+        frame_s, line_s = cockpit_start(base / f"home{number}")
+        if bare_s is None or frame_s is None or line_s is None:
+            return Result("cold-start", error=f"round {number}: no frame or no log line in 30 s")
+        bare.append(bare_s * 1000)
+        frames.append(frame_s * 1000)
+        lines.append(line_s * 1000)
+    frame, bare_frame = median(frames), median(bare)
+    return Result("cold-start", checks=[
+        Check("first full frame", frame, 700.0, "ms", baseline=bare_frame,
+              ratio=frame / bare_frame),
+        Check("ratio cockpit/bare", frame / bare_frame, 1.2, "x"),
+        Check("first log line", median(lines), 2500.0, "ms"),
+    ], details={"rounds": rounds, "frames_ms": frames, "lines_ms": lines, "bare_ms": bare})
