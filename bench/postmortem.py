@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from bench.common import Check, Result, median
 from cockpit.incident.journal import encode_event
 from cockpit.incident.model import Event, EventKind, Hypothesis, Incident
-from cockpit.incident.postmortem import render_json, render_markdown
+from cockpit.incident.postmortem import render_all
 
 EVENTS = 5_000
 FLAPS = 200
@@ -74,8 +74,7 @@ def run(quick: bool) -> Result:
             encode_event(event)
         base.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
-        markdown = render_markdown(incident, now=now)
-        as_json = render_json(incident, now=now)
+        markdown, as_json = render_all(incident, now=now)
         times.append((time.perf_counter() - started) * 1000)
         sizes = (len(markdown), len(as_json))
     figure, baseline = median(times), median(base)

@@ -74,6 +74,7 @@ def _family(event: Event) -> str | None:
 def condensed_timeline(events: list[Event]) -> list[TimelineRow]:
     rows: list[TimelineRow] = []
     run: list[Event] = []
+    run_family: str | None = None
 
     def flush() -> None:
         if not run:
@@ -95,11 +96,12 @@ def condensed_timeline(events: list[Event]) -> list[TimelineRow]:
         if event.kind in _QUIET:
             continue
         family = _family(event)
-        if run and family is not None and _family(run[0]) == family:
+        if run and family is not None and run_family == family:
             run.append(event)
             continue
         flush()
         run.append(event)
+        run_family = family
     flush()
     return rows
 

