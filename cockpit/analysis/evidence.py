@@ -154,8 +154,12 @@ class LogFinding:
     def describe(self, since: float, until: float) -> str:
         text = self.template.template if len(self.template.template) <= 110 \
             else self.template.template[:107] + "..."
-        before = f"none between {clock(self.history_from)} and {clock(since)}" \
-            if self.before == 0 else f"{self.before} before"
+        if self.before:
+            before = f"{self.before} before"
+        elif self.history_from < since:
+            before = f"none between {clock(self.history_from)} and {clock(since)}"
+        else:
+            before = f"first seen {clock(self.template.first_seen)}"
         return (f"{self.after} {self.template.level or 'log'} lines matching '{text}' between "
                 f"{clock(since)} and {clock(until)}, {before}")
 
