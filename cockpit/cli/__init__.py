@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "rollback": "cockpit.cli.action_cmds:rollback",
     "restart": "cockpit.cli.action_cmds:restart",
     "scale": "cockpit.cli.action_cmds:scale",
+    "analyze": "cockpit.cli.analyze_cmds:analyze",
 }
 
 

@@ -54,6 +54,7 @@ from cockpit.ui.widgets.timeline import TimelinePane
 
 if TYPE_CHECKING:
     from cockpit.ui.app import CockpitApp
+    from cockpit.ui.screens.analysis_flow import AnalysisFlow
     from cockpit.ui.screens.remediation import RemediationFlow
 
 # Every drain scrolls the log view, and a scrolled view is a full repaint of the pane:
@@ -81,6 +82,7 @@ class MainScreen(Screen[None]):
         self._breaches = BreachTracker()
         self._outages = HealthTracker()
         self._remediation: RemediationFlow | None = None
+        self._analysis: AnalysisFlow | None = None
 
     @property
     def cockpit(self) -> CockpitApp:
@@ -262,6 +264,13 @@ class MainScreen(Screen[None]):
     def action_analyze(self) -> None:
         self.post_message(AnalysisRequested())
         self.notify("Analysis requested.", timeout=3)
+
+    def on_analysis_requested(self, _message: AnalysisRequested) -> None:
+        from cockpit.ui.screens.analysis_flow import AnalysisFlow
+
+        if self._analysis is None:
+            self._analysis = AnalysisFlow(self)
+        self._analysis.start()
 
     def action_remediate(self) -> None:
         from cockpit.ui.screens.remediation import RemediationFlow

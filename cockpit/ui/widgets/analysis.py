@@ -1,19 +1,22 @@
 """Analysis pane: ranked hypotheses with confidence and evidence; confirm or refute each.
 
 Hypotheses arrive by ``HypothesesUpdated`` (from the analysis work); the pane
-posts ``HypothesisVerdict`` up and the screen journals it.
+posts ``HypothesisVerdict`` up and the screen journals it. Under the table, the LLM
+advisor's answer streams in (``advice``); ``p`` shows the exact payload that was sent.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import DataTable, Log, Static
+from textual.widgets import DataTable, Label, Log, Static, TextArea
 
 from cockpit.incident.model import Hypothesis
 from cockpit.ui.inert import inert
@@ -23,21 +26,62 @@ from cockpit.ui.widgets.pane import Pane, theme_color
 EMPTY = "No hypotheses yet. Press i to ask for an analysis."
 
 
+class PayloadScreen(ModalScreen[None]):
+    """The exact request body sent to the LLM (read-only), from the incident folder."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except OSError as exc:
+            text = f"cannot read {self.path}: {exc.strerror or exc}"
+        yield Label(f"Sent to the LLM ({self.path.name}) · Esc closes", classes="dialog-title")
+        yield TextArea(text, read_only=True, id="payload")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
 class AnalysisPane(Pane):
     PANE_TITLE = "Analysis"
+    DEFAULT_CSS = """
+    AnalysisPane #advice { height: auto; max-height: 6; color: $text-muted; display: none; }
+    AnalysisPane #advice.-shown { display: block; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "verdict(True)", "Confirm"),
         Binding("x", "verdict(False)", "Refute"),
+        Binding("p", "payload", "LLM payload"),
     ]
 
     hypotheses: reactive[tuple[Hypothesis, ...]] = reactive(tuple, always_update=True)
     verdicts: reactive[dict[str, bool]] = reactive(dict, always_update=True)
+    advice: reactive[str] = reactive("")
+    payload_path: Path | None = None
 
     def compose(self) -> ComposeResult:
         table: DataTable[Text | str] = DataTable(id="hypotheses", cursor_type="row")
         table.add_columns("#", "Conf.", "Cause", "Culprit", "Verdict")
         yield table
         yield Static(EMPTY, id="evidence")
+        yield Static("", id="advice")
+
+    def watch_advice(self, text: str) -> None:
+        lines = [inert(line, 300) for line in text[-1500:].splitlines()]
+        advice = self.query_one("#advice", Static)
+        advice.update(Text("\n".join(lines)))
+        advice.set_class(bool(text), "-shown")
+
+    def action_payload(self) -> None:
+        if self.payload_path is None or not self.payload_path.exists():
+            self.notify("Nothing was sent to an LLM yet.", timeout=3)
+            return
+        self.app.push_screen(PayloadScreen(self.payload_path))
 
     def focus_target(self) -> Widget:
         return self.query_one(DataTable)
@@ -82,6 +126,8 @@ class AnalysisPane(Pane):
         for item in hyp.evidence:
             text.append("• ", style=theme_color(self, "accent"))
             text.append(f"{inert(item, 300)}\n")
+        if hyp.source != "offline":
+            text.append(f"from: {inert(hyp.source, 20)}  ", style="italic")
         if hyp.remedy:
             text.append(f"remedy: {inert(hyp.remedy, 200)}", style="italic")
         evidence.update(text)
