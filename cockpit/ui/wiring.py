@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from cockpit.config import Config
+from cockpit.config import Config, PanelConfig
 from cockpit.sources.base import (
     Alert,
     ClusterSnapshot,
@@ -50,9 +50,17 @@ class _Lazy(Generic[T]):
 
 
 class LazyMetrics(_Lazy[Any]):
+    def __init__(self, name: str, factory: Callable[[], Any], panels: list[PanelConfig]) -> None:
+        super().__init__(name, factory)
+        self.panels = panels  # templated, as the source will query them
+
     def query_panels(self, start: float, end: float, step: float) -> list[PanelData]:
         result: list[PanelData] = self.get().query_panels(start, end, step)
         return result
+
+    def query(self, expr: str) -> Any:
+        """An instant query (remediation verifies against it)."""
+        return self.get().query(expr)
 
 
 class LazyCluster(_Lazy[Any]):
@@ -97,7 +105,10 @@ def build_sources(config: Config, clock: Callable[[], datetime] | None = None) -
             return PrometheusSource(config.prometheus, config.incident.service, namespace,
                                     clock=unix)
 
-        sources.metrics = LazyMetrics("prometheus", prometheus)
+        from cockpit.sources.panels import render_panels
+
+        sources.metrics = LazyMetrics("prometheus", prometheus, render_panels(
+            config.prometheus.panels, config.incident.service, namespace))
     if config.alertmanager.url:
         def alertmanager() -> Any:
             from cockpit.sources.alertmanager import AlertmanagerSource

@@ -87,3 +87,20 @@ async def test_hostile_text_is_inert_everywhere(make_app: AppFactory,
         assert "evil\\u202etxt.exe\\u2066" in view.lines[0]
         assert "pod-␛]0;title\\x07x" in view.lines[0]
         assert any("[bold]not markup[/bold]" in text for text in shown)
+
+
+async def test_following_survives_a_modal_and_pruning(make_app: AppFactory) -> None:
+    logs = QueueLogs()
+    app = make_app(SourceSet(logs=[logs]), config=cockpit_config(buffer_lines=100))
+    async with app.run_test(size=(120, 35)) as pilot:
+        view = app.screen.query_one(LogsPane).query_one(Log)
+        logs.batches.put([line(f"before {n}", "info") for n in range(150)])
+        await until(pilot, lambda: view.line_count == 100, "first batch shown")
+        await pilot.press("n")  # a note dialog on top while lines keep coming
+        for chunk in range(5):
+            logs.batches.put([line(f"during {chunk}-{n}", "info") for n in range(40)])
+            await pilot.pause(0.15)
+        await pilot.press("escape")
+        logs.batches.put([line("the newest line", "info")])
+        await until(pilot, lambda: "the newest line" in view.lines[-1], "newest line in")
+        await until(pilot, lambda: view.is_vertical_scroll_end, "view at the end")

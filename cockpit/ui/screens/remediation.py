@@ -71,7 +71,7 @@ class PreviewScreen(ModalScreen[bool]):
             yield Label(Text(inert(f"Preview: {self.prepared.plan.title}", 160)),
                         classes="dialog-title")
             with VerticalScroll():
-                yield Static(Text(inert("\n".join(self.prepared.lines()), 20000)),
+                yield Static(Text("\n".join(inert(line, 2000) for line in self.prepared.lines())),
                              id="preview-text")
             hint = "y runs it · n/Esc declines" if self.prepared.executable else \
                 f"Cannot run: {self.prepared.blocked or 'refused by the dry run'} · Esc closes"
@@ -117,7 +117,8 @@ class RemediationFlow:
             self._engine = ActionEngine(
                 k8s_client.make_api_client(cfg.kubernetes), cfg.actions, actor=app.actor,
                 record=lambda event: app.call_from_thread(app.record, event),
-                metrics=query, panel=panel, request_timeout_s=cfg.kubernetes.timeout_s)
+                metrics=query, panel=panel, request_timeout_s=cfg.kubernetes.timeout_s,
+                clock=app.clock)
         return self._engine
 
     def _say(self, line: str) -> None:

@@ -174,7 +174,12 @@ class LogsPane(Pane):
         else:
             shown = [format_line(line) for line in visible if self._matches(line)]
         if shown:
-            self.query_one(Log).write_lines(shown, scroll_end=self.following)
+            log = self.query_one(Log)
+            log.write_lines(shown, scroll_end=self.following)
+            if self.following and not log.is_vertical_scroll_end:
+                # Log follows only while already at the end; a modal on top or a prune
+                # can leave it one line short, and it would then never follow again.
+                log.scroll_end(animate=False, immediate=True, x_axis=False)
         self._show_patterns()
         self.refresh_subtitle()
 
