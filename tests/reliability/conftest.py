@@ -22,7 +22,7 @@ from tests.reliability.tally import Tally
 
 REPO = Path(__file__).resolve().parents[2]
 _TOTAL = Tally()
-_OUTCOMES = {"passed": 0, "failed": 0}
+_OUTCOMES = {"passed": 0, "failed": 0, "xfailed": 0}
 
 
 @pytest.fixture
@@ -36,8 +36,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()
     if report.when == "call" or (report.when == "setup" and report.failed):
+        if hasattr(report, "wasxfail"):
+            _OUTCOMES["xfailed"] += 1  # a known gap, documented by its reason
+            return
         _OUTCOMES["passed" if report.passed else "failed"] += 1
         mine = getattr(item, "funcargs", {}).get("tally")
+        excinfo = call.excinfo
+        if report.failed and excinfo is not None and not excinfo.errisinstance(AssertionError):
+            _TOTAL.crashes += 1  # an exception escaped: a crash, not a failed expectation
         if report.passed and isinstance(mine, Tally):
             _TOTAL.merge(mine)
 
@@ -47,7 +53,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     target = Path(os.environ.get("COCKPIT_RELIABILITY_JSON", REPO / "build" / "reliability.json"))
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(_TOTAL.as_json(_OUTCOMES["passed"], _OUTCOMES["failed"]),
+    target.write_text(json.dumps(_TOTAL.as_json(**_OUTCOMES),
                                  indent=2) + "\n")
 
 

@@ -36,8 +36,8 @@ class Tally:
         self.events_lost += other.events_lost
         self.crashes += other.crashes
 
-    def as_json(self, passed: int, failed: int) -> dict[str, object]:
-        return {"tests_passed": passed, "tests_failed": failed,
+    def as_json(self, passed: int, failed: int, xfailed: int) -> dict[str, object]:
+        return {"tests_passed": passed, "tests_failed": failed, "known_gaps_xfail": xfailed,
                 "faults_survived": dict(sorted(self.faults.items())),
                 "hostile_inputs": dict(sorted(self.hostile.items())),
                 "events_checked": self.events_checked, "events_lost": self.events_lost,

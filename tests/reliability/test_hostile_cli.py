@@ -44,7 +44,10 @@ def test_hostile_notes_and_title_come_out_inert(cockpit_home: Path, tally: Tally
         assert "\n# Fake heading" not in text and "<script>" not in text
     printed = outputs["resume --print"].stdout
     assert printed.count("note") >= len(dict(samples))  # every note listed, none swallowed
-    tally.hostile_input("terminal controls in notes/title (CLI outputs)", len(samples) + 2)
+    for klass in dict(samples):
+        tally.hostile_input(f"{klass} (notes → CLI outputs, post-mortem)",
+                            sum(k == klass for k, _ in samples))
+    tally.hostile_input("OSC title / bidi in incident title, CSI in service", 2)
     tally.hostile_input("markdown injection", 1)
 
 

@@ -25,6 +25,7 @@ from cockpit.sources.logs.ingest import LogIngest
 from cockpit.sources.safe_text import inert
 from cockpit.ui.widgets.logs import format_line
 from tests.reliability.hostile_samples import all_samples
+from tests.reliability.tally import Tally
 
 T0 = datetime(2024, 1, 15, 10, 30, tzinfo=UTC)
 # C0 (except tab), DEL, C1, bidi and line/paragraph separators
@@ -38,21 +39,24 @@ FUZZ = settings(max_examples=150, deadline=None,
 
 @FUZZ
 @given(lines=st.lists(st.tuples(text, text), min_size=1, max_size=20))
-def test_log_lines_reach_the_screen_inert(lines: list[tuple[str, str]]) -> None:
+def test_log_lines_reach_the_screen_inert(lines: list[tuple[str, str]], tally: Tally) -> None:
+    """Pod names and log text with every hostile class: the formatted row is inert."""
     ingest = LogIngest(capacity=100, max_line_length=200)
     ingest.put(LogLine(T0, source, body) for source, body in lines)
     shown = [format_line(line) for line in ingest.drain()]
     assert len(shown) == len(lines)
     for row in shown:
         assert not _UNSAFE.search(row), repr(row)
+    tally.hostile_input("fuzzed log lines and pod names (LogIngest → format_line)", len(lines))
 
 
 @FUZZ
 @given(value=text)
-def test_inert_and_md_inline_leave_nothing_raw(value: str) -> None:
+def test_inert_and_md_inline_leave_nothing_raw(value: str, tally: Tally) -> None:
     assert not _UNSAFE.search(inert(value))
     inline = md_inline(value)
     assert not _UNSAFE.search(inline) and "\n" not in inline
+    tally.hostile_input("fuzzed text (inert, md_inline)")
 
 
 def _report(texts: list[str]) -> tuple[str, list[str], list[str]]:
@@ -73,11 +77,15 @@ def _headings(report: str) -> list[str]:
     return [line for line in report.splitlines() if line.startswith("#")]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(text, min_size=1, max_size=8))
-def test_event_text_survives_journal_and_keeps_postmortem_shape(texts: list[str]) -> None:
+def test_event_text_survives_journal_and_keeps_postmortem_shape(texts: list[str],
+                                                                tally: Tally) -> None:
     report, notes, warnings = _report(texts)
     assert warnings == [] and notes == texts
     plain, _, _ = _report(["plain note"] * len(texts))
     assert _headings(report) == _headings(plain)  # no injected heading, none swallowed
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", report)
+    tally.hostile_input("fuzzed event texts (journal → post-mortem)", len(texts))
+    tally.events(len(texts), lost=len(texts) - len(notes))
