@@ -10,12 +10,19 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cockpit.cli.common import CockpitUsageError
 from cockpit.scenario import Scenario, ScenarioError, load_scenario
 from cockpit.scenario.durations import format_duration, offset_to_datetime, parse_offset
+
+if TYPE_CHECKING:
+    from cockpit.scenario.sim import Simulator
+
+FAULT_HELP = ("Inject a fault, e.g. prometheus:down@5m-8m, alertmanager:500@10:30-10:33, "
+              "k8s:latency=3s@2m-4m, k8s:watch-drop@6m, logs:disconnect@6m-7m (repeatable).")
 
 
 def _load(name: str) -> Scenario:
@@ -34,6 +41,19 @@ def _offset(scenario: Scenario, text: str | None) -> float | None:
         raise CockpitUsageError(f"--start-at: {exc}") from None
 
 
+def make_simulator(scenario: Scenario, *, speed: float, start_at: str | None, anchor: str,
+                   faults: tuple[str, ...] = ()) -> Simulator:
+    """The simulator, or one clear error line for a bad ``--start-at`` or fault spec."""
+    from cockpit.scenario.faults import FaultError
+    from cockpit.scenario.sim import Simulator
+
+    offset = _offset(scenario, start_at)
+    try:
+        return Simulator(scenario, speed=speed, start_at=offset, anchor=anchor, faults=faults)
+    except FaultError as exc:
+        raise CockpitUsageError(f"{exc}") from None
+
+
 @click.command("serve")
 @click.argument("name")
 @click.option("--speed", type=click.FloatRange(min=0.01, max=10000), default=1.0,
@@ -45,13 +65,12 @@ def _offset(scenario: Scenario, text: str | None) -> float | None:
 @click.option("--kubeconfig-out", type=click.Path(dir_okay=False), help="Write a kubeconfig.")
 @click.option("--config-out", type=click.Path(dir_okay=False),
               help="Write a cockpit config pointing at the simulator.")
+@click.option("--fault", "faults", multiple=True, metavar="SPEC", help=FAULT_HELP)
 def serve(name: str, speed: float, start_at: str | None, anchor: str,
-          kubeconfig_out: str | None, config_out: str | None) -> None:
+          kubeconfig_out: str | None, config_out: str | None, faults: tuple[str, ...]) -> None:
     """Serve a scenario over loopback Prometheus, Alertmanager and Kubernetes APIs."""
-    from cockpit.scenario.sim import Simulator
-
     scenario = _load(name)
-    sim = Simulator(scenario, speed=speed, start_at=_offset(scenario, start_at), anchor=anchor)
+    sim = make_simulator(scenario, speed=speed, start_at=start_at, anchor=anchor, faults=faults)
     endpoints = sim.start()
     try:
         kubeconfig = Path(kubeconfig_out) if kubeconfig_out else None
@@ -69,6 +88,8 @@ def serve(name: str, speed: float, start_at: str | None, anchor: str,
         click.echo(f"  prometheus   {endpoints.prometheus}")
         click.echo(f"  alertmanager {endpoints.alertmanager}")
         click.echo(f"  kubernetes   {endpoints.kubernetes}")
+        for fault in sim.faults.faults:
+            click.echo(f"  fault        {fault.text}")
         if kubeconfig_out:
             click.echo(f"  kubeconfig   {kubeconfig_out}")
         if config_out:

@@ -96,15 +96,21 @@ def resume(ctx: click.Context, incident_id: str | None, print_only: bool) -> Non
               show_default=True, help="Scenario seconds per real second.")
 @click.option("--start-at", metavar="OFFSET",
               help="Scenario time to start at (default: a few minutes before the first symptom).")
+@click.option("--fault", "faults", multiple=True, metavar="SPEC",
+              help="Inject a fault into the simulator, e.g. prometheus:down@5m-8m (repeatable).")
 @click.pass_context
-def demo(ctx: click.Context, name: str, speed: float, start_at: str | None) -> None:
+def demo(ctx: click.Context, name: str, speed: float, start_at: str | None,
+         faults: tuple[str, ...]) -> None:
     """Replay a built-in incident through an embedded simulator: no cluster needed."""
-    from cockpit.cli.sim_cmds import _load, _offset
-    from cockpit.scenario.sim import Simulator
+    from cockpit.cli.sim_cmds import _load, make_simulator
 
     user = load(ctx)
     scenario = _load(name)
-    sim = Simulator(scenario, speed=speed, start_at=_offset(scenario, start_at), anchor="now")
+    sim = make_simulator(scenario, speed=speed, start_at=start_at, anchor="now", faults=faults)
+    try:
+        store().check_writable()  # refuse a read-only data directory before anything starts
+    except JournalError as exc:
+        raise CockpitUsageError(str(exc)) from None
     sim.start()
     try:
         with tempfile.TemporaryDirectory(prefix="cockpit-demo-") as tmp:

@@ -24,7 +24,7 @@ from cockpit.scenario.am_state import (
     overlaps,
     parse_filter,
 )
-from cockpit.scenario.httpserve import LoopbackServer, Params, Reply
+from cockpit.scenario.httpserve import Gate, LoopbackServer, Params, Reply
 from cockpit.scenario.rules import RuleEvaluator
 from cockpit.scenario.wire import fingerprint, parse_rfc3339, rfc3339_ms
 
@@ -68,6 +68,10 @@ class AlertmanagerServer:
 
     def stop(self) -> None:
         self._server.stop()
+
+    def set_fault_gate(self, gate: Gate | None) -> None:
+        """Let injected faults (cockpit.scenario.faults) answer requests first."""
+        self._server.gate = gate
 
     # -- alerts --------------------------------------------------------------
     def current_alerts(self, now: float) -> dict[str, AMAlert]:

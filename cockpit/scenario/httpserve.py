@@ -7,7 +7,10 @@ Alertmanager simulators share one well-behaved server.
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -16,6 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 Params = dict[str, list[str]]
 Reply = tuple[int, str, str]     # status, content type, body
 HandleFunc = Callable[[str, str, Params, bytes], Reply]
+#: (path, query) → None, or (action, value, reason): "close", "status" (value=code) or "sleep"
+Gate = Callable[[str, str], tuple[str, float, str] | None]
 
 
 class LoopbackServer:
@@ -25,7 +30,8 @@ class LoopbackServer:
                  name: str = "sim-http") -> None:
         self._handle = handle
         self._name = name
-        self._httpd = ThreadingHTTPServer((host, port), _make_handler(handle))
+        self.gate: Gate | None = None  # injected faults (cockpit.scenario.faults)
+        self._httpd = ThreadingHTTPServer((host, port), _make_handler(handle, self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -46,7 +52,25 @@ class LoopbackServer:
             self._thread.join(timeout=5)
 
 
-def _make_handler(handle: HandleFunc) -> type[BaseHTTPRequestHandler]:
+def apply_gate(gate: Gate | None, handler: BaseHTTPRequestHandler, path: str,
+               query: str) -> tuple[int, str] | None:
+    """Run an injected fault: sleep (then carry on), close the socket, or an error status."""
+    verdict = gate(path, query) if gate is not None else None
+    if verdict is None:
+        return None
+    action, value, reason = verdict
+    if action == "sleep":
+        time.sleep(value)
+        return None
+    if action == "close":
+        handler.close_connection = True
+        with contextlib.suppress(OSError):
+            handler.connection.shutdown(socket.SHUT_RDWR)
+        return 0, ""
+    return int(value), f"injected fault {reason}"
+
+
+def _make_handler(handle: HandleFunc, owner: LoopbackServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True
@@ -58,6 +82,9 @@ def _make_handler(handle: HandleFunc) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            fault = apply_gate(owner.gate, self, parts.path, parts.query)
+            if fault is not None and fault[0] == 0:
+                return
             params: Params = {}
             ctype = self.headers.get("Content-Type", "")
             if method == "POST" and ctype.startswith("application/x-www-form-urlencoded"):
@@ -66,7 +93,10 @@ def _make_handler(handle: HandleFunc) -> type[BaseHTTPRequestHandler]:
             for key, values in parse_qs(parts.query, keep_blank_values=True).items():
                 params.setdefault(key, []).extend(values)
             try:
-                status, content_type, text = handle(method, parts.path, params, body)
+                if fault is not None:
+                    status, content_type, text = fault[0], "text/plain; charset=utf-8", fault[1]
+                else:
+                    status, content_type, text = handle(method, parts.path, params, body)
             except Exception as err:  # a bug must answer 500, not kill the connection
                 status, content_type, text = 500, "text/plain; charset=utf-8", f"{err}\n"
             payload = text.encode()

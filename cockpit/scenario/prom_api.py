@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from cockpit.scenario.httpserve import LoopbackServer, Params, Reply
+from cockpit.scenario.httpserve import Gate, LoopbackServer, Params, Reply
 from cockpit.scenario.promql import PromQLError, evaluate, parse
 from cockpit.scenario.promql.ast import VectorSelector
 from cockpit.scenario.promql.evaluator import Result
@@ -227,6 +227,10 @@ class PrometheusServer:
 
     def stop(self) -> None:
         self._server.stop()
+
+    def set_fault_gate(self, gate: Gate | None) -> None:
+        """Let injected faults (cockpit.scenario.faults) answer requests first."""
+        self._server.gate = gate
 
     def handle(self, method: str, path: str, params: Params, body: bytes = b"") -> Reply:
         """(status, content type, body) for one request."""

@@ -9,12 +9,14 @@ runs it in-process; ``cockpit scenario serve`` runs it for other terminals
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from cockpit.scenario.am_api import AlertmanagerServer
 from cockpit.scenario.clock import SimClock
 from cockpit.scenario.cluster_driver import ClusterDriver
+from cockpit.scenario.faults import FaultSchedule, FaultWindow, StreamCutter, parse_fault
 from cockpit.scenario.k8s.kubeconfig import write_kubeconfig
 from cockpit.scenario.k8s.server import K8sApiServer
 from cockpit.scenario.k8s.state import ClusterState
@@ -36,7 +38,8 @@ class Endpoints:
 
 class Simulator:
     def __init__(self, scenario: Scenario, *, speed: float = 1.0, start_at: float | None = None,
-                 anchor: str = "now", host: str = "127.0.0.1") -> None:
+                 anchor: str = "now", host: str = "127.0.0.1",
+                 faults: Sequence[str] = ()) -> None:
         self.scenario = scenario
         self.world = ScenarioWorld(scenario)
         start = scenario.demo_start if start_at is None else start_at
@@ -51,19 +54,35 @@ class Simulator:
         self.cluster = ClusterState(clock=self.clock.now)
         self.driver = ClusterDriver(self.world, self.cluster, self.clock)
         self.kube = K8sApiServer(self.cluster, host=host, controller=False)
+        self._wire_faults(faults)
         self._started = False
+
+    def _wire_faults(self, extra: Sequence[str]) -> None:
+        """The scenario's ``faults:`` plus ``--fault`` specs, consulted per request."""
+        windows: list[FaultWindow] = [parse_fault(f.text, self.scenario.origin)
+                                      for f in self.scenario.faults]
+        windows += [parse_fault(text, self.scenario.origin) for text in extra]
+        self.faults = FaultSchedule(windows, self.clock.offset)
+        self.stream_cutter = StreamCutter(self.faults, lambda: self.kube.drop_streams(True))
+        if self.faults:
+            faults = self.faults
+            self.prometheus.set_fault_gate(lambda p, q: faults.verdict("prometheus", p, q))
+            self.alertmanager.set_fault_gate(lambda p, q: faults.verdict("alertmanager", p, q))
+            self.kube.gate = lambda p, q: faults.verdict("k8s", p, q)
 
     def start(self) -> Endpoints:
         self.prometheus.start()
         self.alertmanager.start()
         self.driver.start()
         self.kube.start()
+        self.stream_cutter.start()
         self._started = True
         return self.endpoints
 
     def stop(self) -> None:
         if not self._started:
             return
+        self.stream_cutter.stop()
         self.driver.stop()
         for server in (self.kube, self.alertmanager, self.prometheus):
             server.stop()

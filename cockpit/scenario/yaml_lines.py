@@ -25,7 +25,12 @@ class YamlProblem(Exception):
 
 def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
     """The document's data and {path: line}; raises :class:`YamlProblem`."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # NUL and other unprintable characters
+        line = text.count("\n", 0, exc.position) + 1
+        raise YamlProblem(line, f"not valid YAML: {exc.reason} (character #x{exc.character:04x})"
+                          ) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -81,6 +81,7 @@ class EventWatcher:
         self._response = k8s_client.open_stream(
             self._api, self._path, query,
             timeout=(self.cfg.timeout_s, self._watch_timeout_s + self.cfg.timeout_s))
+        self._ok()  # the stream is open again: healthy now, not at its first event
         try:
             buffer = b""
             for chunk in self._response.stream(4096, decode_content=True):

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from cockpit.config import Config
 from cockpit.incident.journal import JournalError
 from cockpit.incident.model import Event, EventKind, Incident, Severity, Status, utcnow
+from cockpit.incident.pending import BufferedJournal
 from cockpit.incident.store import LoadedIncident, default_actor
 from cockpit.ui.keys import KEYS, LONG_HELP
 from cockpit.ui.messages import TimelineChanged
@@ -41,7 +42,7 @@ class CockpitApp(App[Path | None]):
         super().__init__()
         self.config = config
         self.loaded = loaded
-        self.journal = loaded.journal
+        self.journal = BufferedJournal(loaded.journal)  # a full disk queues, never loses
         self.incident: Incident = loaded.incident
         self.sources = sources
         self.clock = clock
@@ -59,6 +60,7 @@ class CockpitApp(App[Path | None]):
             self.theme = DEFAULT_THEME
 
     def on_mount(self) -> None:
+        self.set_interval(2.0, self.flush_pending, name="journal-retry")
         self.main_screen = MainScreen()
         self.push_screen(self.main_screen)
         for warning in self.loaded.warnings:
@@ -70,16 +72,34 @@ class CockpitApp(App[Path | None]):
 
     def record(self, event: Event) -> bool:
         """Append ``event``; True if it was new. Every append updates the timeline."""
+        waiting = self.journal.pending
         try:
             appended = self.journal.append(event)
         except JournalError as exc:
             self.notify(f"NOT recorded: {exc}", title="journal", severity="error", timeout=30)
             return False
+        self._pending_banner(waiting)
         if appended:
             self.incident = self.incident.with_event(event)
             if self.main_screen is not None:
                 self.main_screen.post_message(TimelineChanged(event))
         return appended
+
+    def flush_pending(self) -> None:
+        """Retry events held back by a full disk (every few seconds while any wait)."""
+        waiting = self.journal.pending
+        if waiting:
+            self.journal.flush()
+            self._pending_banner(waiting)
+
+    def _pending_banner(self, before: int) -> None:
+        now = self.journal.pending
+        if now and not before:
+            self.notify(f"DISK FULL — events kept in memory, NOT yet saved: "
+                        f"{self.journal.last_error}; free space and they are written in order",
+                        title="journal", severity="error", timeout=3600)
+        elif before and not now:
+            self.notify(f"Disk space back: {before} held events saved in order", title="journal")
 
     def record_by_engineer(self, kind: EventKind, text: str,
                            data: dict[str, Any] | None = None) -> bool:

@@ -17,6 +17,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from cockpit.scenario.httpserve import Gate, apply_gate
 from cockpit.scenario.k8s.access import AccessRules
 from cockpit.scenario.k8s.controller import reconcile
 from cockpit.scenario.k8s.routing import Router
@@ -51,6 +52,14 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(api.latency_s)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        path, _, query = self.path.partition("?")
+        fault = apply_gate(api.gate, self, path, query)
+        if fault is not None:
+            if fault[0]:
+                self.send_json(fault[0], {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                                          "message": fault[1], "reason": "InternalError",
+                                          "code": fault[0]})
+            return
         try:
             Router(api, self).dispatch(self.command, self.path, body)
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
@@ -96,6 +105,7 @@ class K8sApiServer:
         self.state = state
         self.access = AccessRules()
         self.latency_s = 0.0
+        self.gate: Gate | None = None  # injected faults (cockpit.scenario.faults)
         self._host, self._port = host, port
         self._controller, self._every = controller, reconcile_every_s
         self._httpd: _HttpServer | None = None
