@@ -50,7 +50,8 @@ def _record(loaded: LoadedIncident, config: Config, kind: EventKind, text: str,
 
 
 def _which(loaded: LoadedIncident, incident_id: str | None) -> str:
-    return "" if incident_id else f" (most recent open incident: {loaded.incident.title})"
+    return "" if incident_id else \
+        f" (most recent open incident: {visible_controls(loaded.incident.title)})"
 
 
 @click.command()

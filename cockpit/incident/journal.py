@@ -14,6 +14,7 @@ an exclusive ``flock``, followed by ``fsync`` before the call returns, so:
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -157,6 +158,7 @@ class Journal:
         except OSError as exc:
             raise JournalWriteError(f"{self.path}: cannot open for writing: {exc.strerror}",
                                     errno_=exc.errno) from None
+        size: int | None = None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             size = os.fstat(fd).st_size
@@ -173,6 +175,9 @@ class Journal:
                 self._keys.add(event.key)
             return True
         except OSError as exc:
+            if size is not None:  # take back a partial line: the file stays clean to replay
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size)
             raise JournalWriteError(f"{self.path}: write failed: {exc.strerror}",
                                     errno_=exc.errno) from None
         finally:

@@ -11,7 +11,8 @@ import re
 
 # C0 (except tab), DEL, C1, bidi overrides/isolates, zero-width marks.
 _CONTROLS = re.compile(
-    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+    r"\ud800-\udfff]"
 )
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 _LEADING = re.compile(r"^(\s*)([-=>]|\d+[.)])")
@@ -23,6 +24,8 @@ def _visible(match: re.Match[str]) -> str:
         return "␛"
     if char in "\r\n":
         return " "
+    if "\ud800" <= char <= "\udfff":  # half of a pair: undecodable input
+        return "\ufffd"
     code = ord(char)
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 

@@ -113,8 +113,6 @@ async def test_app_shows_a_banner_while_events_wait_for_space(tmp_path: Path,
 
 
 @needs_root
-@pytest.mark.xfail(strict=True, reason="Journal.append leaves the bytes of a failed (ENOSPC) "
-                   "write behind; needs os.ftruncate(fd, size) before raising (journal.py)")
 def test_a_failed_append_leaves_no_torn_line(tmp_path: Path) -> None:
     with tiny_disk(tmp_path, size_kib=64) as disk:
         journal = Journal(disk / "journal.jsonl")
