@@ -14,7 +14,7 @@ from typing import Any
 from cockpit.config.schema import Config
 
 
-def _toml_value(value: Any) -> str:
+def toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -22,9 +22,9 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value)
     if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
     raise TypeError(type(value))
 
 
@@ -43,7 +43,7 @@ def _section(name: str, obj: Any, lines: list[str], array: bool = False) -> None
         if value is None:
             lines.append(f"# {field.name} = ")
         else:
-            lines.append(f"# {field.name} = {_toml_value(value)}")
+            lines.append(f"# {field.name} = {toml_value(value)}")
     lines.append("")
     for nested_name, item, is_array in nested:
         _section(nested_name, item, lines, is_array)
