@@ -96,12 +96,17 @@ async def test_hypotheses_confirm_and_refute(make_app: AppFactory,
         await until(pilot, lambda: len(pane.hypotheses) == 2, "hypotheses shown")
         pane.focus_target().focus()
         await pilot.press("c")  # the top-ranked one (0.8) is selected first
-        await pilot.press("down", "x")
+        await pilot.press(*"errors began with rev 4", "enter")  # the reason
+        await pilot.press("down", "x", "escape")  # Esc: no verdict after all
+        await pilot.pause()
+        assert len(pane.verdicts) == 1
+        await pilot.press("x", "enter")  # a verdict without a reason
         await until(pilot, lambda: len(pane.verdicts) == 2, "both verdicts shown")
     confirmed = journal_events(loaded.journal.path, EventKind.HYPOTHESIS_CONFIRMED)
     refuted = journal_events(loaded.journal.path, EventKind.HYPOTHESIS_REFUTED)
     assert [e.data["id"] for e in confirmed] == ["h1"]
-    assert [e.data["id"] for e in refuted] == ["h2"]
+    assert confirmed[0].data["reason"] == "errors began with rev 4"
+    assert [(e.data["id"], e.data["reason"]) for e in refuted] == [("h2", "")]
 
 
 async def test_quit_leave_open_writes_postmortem(make_app: AppFactory,

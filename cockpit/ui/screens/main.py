@@ -232,9 +232,19 @@ class MainScreen(Screen[None]):
         hyp, confirmed = message.hypothesis, message.confirmed
         kind = EventKind.HYPOTHESIS_CONFIRMED if confirmed else EventKind.HYPOTHESIS_REFUTED
         verb = "Confirmed" if confirmed else "Refuted"
-        if self.cockpit.record_by_engineer(kind, f"{verb}: {hyp.cause}", hyp.to_data()):
-            pane = self.query_one(AnalysisPane)
-            pane.verdicts = {**pane.verdicts, hyp.id: confirmed}
+
+        def record(reason: str | None) -> None:
+            if reason is None:
+                return  # Esc: no verdict
+            data = {**hyp.to_data(), "reason": reason}
+            text = f"{verb}: {hyp.cause} {hyp.culprit}" + (f" — {reason}" if reason else "")
+            if self.cockpit.record_by_engineer(kind, text, data):
+                pane = self.query_one(AnalysisPane)
+                pane.verdicts = {**pane.verdicts, hyp.id: confirmed}
+
+        self.app.push_screen(NoteScreen(
+            f"{verb} {hyp.cause} ({hyp.culprit}): why? Enter records, Esc cancels",
+            "the reason, for the post-mortem (optional)", allow_empty=True), record)
 
     def _show_incident(self) -> None:
         incident = self.cockpit.incident

@@ -21,19 +21,24 @@ from cockpit.incident.model import Severity, Status
 
 
 class NoteScreen(ModalScreen[str | None]):
-    """A one-line note: Enter saves, Esc cancels."""
+    """A one-line text: Enter saves, Esc cancels (None). Also asks for verdict reasons."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
+    def __init__(self, title: str = "Note for the timeline (Enter saves, Esc cancels)",
+                 placeholder: str = "what you saw or did", *, allow_empty: bool = False) -> None:
+        super().__init__()
+        self.title_text, self.placeholder, self.allow_empty = title, placeholder, allow_empty
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Note for the timeline (Enter saves, Esc cancels)", classes="dialog-title")
-            yield Input(placeholder="what you saw or did", id="note-input")
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(placeholder=self.placeholder, id="note-input")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = event.value.strip()
-        self.dismiss(value or None)
+        self.dismiss(value if value or self.allow_empty else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
