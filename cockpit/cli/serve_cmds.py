@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from cockpit.cli.common import CockpitUsageError, config_option, load
-from cockpit.cli.web_server import TOKEN_ENV, bind_problem
+from cockpit.cli.web_server import TOKEN_ENV, bind_problem, port_problem
 from cockpit.config import Config
 
 
@@ -36,7 +36,7 @@ from cockpit.config import Config
 def serve(ctx: click.Context, incident_id: str | None, demo_name: str | None,
           start_at: str | None, host: str, port: int, token: str | None) -> None:
     """Serve the cockpit screen to a browser (the open incident, ID, or --demo)."""
-    problem = bind_problem(host, token)
+    problem = bind_problem(host, token) or port_problem(host, port)
     if problem:
         raise CockpitUsageError(problem)
     if demo_name and incident_id:

@@ -15,6 +15,7 @@ import hmac
 import ipaddress
 import os
 import signal
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -52,6 +53,18 @@ def bind_problem(host: str, token: str | None) -> str | None:
     return None
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (checked before anything is started), or None."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        return f"cannot listen on {host}:{port}: {exc.strerror or exc}; pick another --port"
+    return None
+
+
 def token_gate(token: str) -> Any:
     """Middleware: every route needs the token (``?token=`` once, then a strict cookie)."""
     @web.middleware
@@ -69,13 +82,19 @@ def token_gate(token: str) -> Any:
     return gate
 
 
-@web.middleware
-async def same_origin(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Refuse cross-site websockets: a browser sends the Origin of the page that opens one."""
-    origin = request.headers.get("Origin")
-    if request.path == "/ws" and origin and urlsplit(origin).netloc != request.host:
-        raise web.HTTPForbidden(text="cockpit serve: websocket from another origin refused\n")
-    return await handler(request)
+def origin_guard(loopback: bool) -> Any:
+    """Middleware: refuse cross-site websockets (a browser sends the Origin of the page that
+    opens one) and, on loopback, any Host but a loopback one (DNS rebinding)."""
+    @web.middleware
+    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if loopback and not is_loopback(urlsplit(f"//{request.host}").hostname or ""):
+            raise web.HTTPForbidden(text="cockpit serve: open it as 127.0.0.1 or localhost\n")
+        origin = request.headers.get("Origin")
+        if request.path == "/ws" and origin and urlsplit(origin).netloc != request.host:
+            raise web.HTTPForbidden(text="cockpit serve: websocket from another origin refused\n")
+        return await handler(request)
+
+    return guard
 
 
 class CockpitWebServer(Server):
@@ -89,7 +108,7 @@ class CockpitWebServer(Server):
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
-        app.middlewares.append(same_origin)
+        app.middlewares.append(origin_guard(is_loopback(self.host)))
         if self.token:
             app.middlewares.append(token_gate(self.token))
         app.on_shutdown.append(self._end_children)

@@ -121,7 +121,7 @@ def test_browser_shows_the_cockpit_and_stopping_leaves_no_process(cockpit_home: 
             browser.close()
 
 
-def test_token_guards_page_and_websocket(cockpit_home: Path) -> None:
+def test_token_and_origin_guard_page_and_websocket(cockpit_home: Path) -> None:
     made = run_cockpit(cockpit_home, "new", "--title", "checkout down", "--service", "checkout")
     assert made.returncode == 0, made.stderr
 
@@ -140,6 +140,8 @@ def test_token_guards_page_and_websocket(cockpit_home: Path) -> None:
             with pytest.raises(aiohttp.WSServerHandshakeError) as foreign:
                 await responder.ws_connect(url + "ws", origin="http://evil.example")
             assert foreign.value.status == 403
+            async with responder.get(url, headers={"Host": "evil.example:80"}) as rebound:
+                assert rebound.status == 403  # DNS rebinding: a loopback bind wants a loopback Host
             ws = await responder.ws_connect(url + "ws?width=100&height=30")  # the cookie
             await ws.close()
 
@@ -147,10 +149,18 @@ def test_token_guards_page_and_websocket(cockpit_home: Path) -> None:
         asyncio.run(probe(url))
 
 
-def test_public_address_without_token_is_refused(cockpit_home: Path) -> None:
+def test_refusals_are_one_line_before_anything_starts(cockpit_home: Path) -> None:
     result = run_cockpit(cockpit_home, "serve", "--host", "0.0.0.0", "--demo")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "--token" in result.stderr and "0.0.0.0" in result.stderr
     short = run_cockpit(cockpit_home, "serve", "--host", "0.0.0.0", "--token", "abc")
     assert short.returncode == 2 and "too short" in short.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        busy = run_cockpit(cockpit_home, "serve", "--demo", "--port", port)
+    assert busy.returncode == 2 and busy.stderr.count("\n") == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in busy.stderr
+    assert not (cockpit_home / "data" / "incidents").exists()  # no demo incident left behind
