@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "resume": "cockpit.cli.ui_cmds:resume",
     "open": "cockpit.cli.ui_cmds:open_cmd",
     "demo": "cockpit.cli.ui_cmds:demo",
+    "serve": "cockpit.cli.serve_cmds:serve",
     "postmortem": "cockpit.cli.report_cmds:postmortem",
     "stats": "cockpit.cli.report_cmds:stats",
     "scenario": "cockpit.cli.scenario_cmds:scenario_group",

@@ -73,10 +73,15 @@ def open_cmd(ctx: click.Context, title: str | None, severity: str | None,
 @click.argument("incident_id", required=False)
 @click.option("--print", "print_only", is_flag=True,
               help="Print the incident's timeline instead of opening the screen.")
+@click.option("--sim-config", type=click.Path(exists=True, dir_okay=False), hidden=True,
+              help="Point the sources at a running simulator (cockpit serve --demo).")
 @click.pass_context
-def resume(ctx: click.Context, incident_id: str | None, print_only: bool) -> None:
+def resume(ctx: click.Context, incident_id: str | None, print_only: bool,
+           sim_config: str | None) -> None:
     """Reopen an incident where it was left (the most recent open one by default)."""
     config = load(ctx)
+    if sim_config:
+        config = demo_config(config, Path(sim_config).read_text())
     loaded = _open(incident_id)
     if print_only:
         inc = loaded.incident
