@@ -112,8 +112,9 @@ class PodLogFollower:
             with contextlib.suppress(Exception):
                 response.shutdown()
         threads = list(self._threads.values())
+        deadline = time.monotonic() + 2.0  # for all of them together, not 2 s each
         for t in [*threads, *([self._discovery] if self._discovery else [])]:
-            t.join(timeout=2)
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def status(self) -> FollowerStatus:
         with self._lock:

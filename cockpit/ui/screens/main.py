@@ -123,12 +123,18 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._start_sources)
 
     def on_unmount(self) -> None:
-        self.patterns.close()
         self._stop.set()
         self._wake_metrics.set()
-        for source in self.cockpit.sources.logs:
-            with contextlib.suppress(Exception):  # best effort on the way out
-                source.stop()
+
+        patterns, logs = self.patterns, list(self.cockpit.sources.logs)
+
+        def stop_all() -> None:  # off the UI thread: followers may take a moment to close
+            patterns.close()
+            for source in logs:
+                with contextlib.suppress(Exception):  # best effort on the way out
+                    source.stop()
+
+        threading.Thread(target=stop_all, name="cockpit-stop-sources", daemon=True).start()
 
     # -- workers ------------------------------------------------------------
 
