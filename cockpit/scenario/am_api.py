@@ -24,7 +24,7 @@ from cockpit.scenario.am_state import (
     overlaps,
     parse_filter,
 )
-from cockpit.scenario.httpserve import Gate, LoopbackServer, Params, Reply
+from cockpit.scenario.httpserve import LoopbackServer, LoopbackService, Params, Reply
 from cockpit.scenario.rules import RuleEvaluator
 from cockpit.scenario.wire import fingerprint, parse_rfc3339, rfc3339_ms
 
@@ -41,7 +41,7 @@ def _bool(params: Params, name: str) -> bool:
     return value in ("true", "1")
 
 
-class AlertmanagerServer:
+class AlertmanagerServer(LoopbackService):
     """``start()``, ``url``, ``stop()``; the clock is the evaluator store's ``now``."""
 
     def __init__(self, evaluator: RuleEvaluator | None = None,
@@ -57,21 +57,6 @@ class AlertmanagerServer:
         self.started = clock()
         self._lock = threading.Lock()
         self._server = LoopbackServer(self.handle, host, port, "amsim-http")
-
-    @property
-    def url(self) -> str:
-        return self._server.url
-
-    def start(self) -> AlertmanagerServer:
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def set_fault_gate(self, gate: Gate | None) -> None:
-        """Let injected faults (cockpit.scenario.faults) answer requests first."""
-        self._server.gate = gate
 
     # -- alerts --------------------------------------------------------------
     def current_alerts(self, now: float) -> dict[str, AMAlert]:

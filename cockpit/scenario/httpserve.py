@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 Params = dict[str, list[str]]
@@ -116,3 +116,27 @@ def _make_handler(handle: HandleFunc, owner: LoopbackServer) -> type[BaseHTTPReq
             self._serve("DELETE")
 
     return Handler
+
+
+class LoopbackService:
+    """The start/stop/url/fault-gate surface every simulator server shares.
+
+    Subclasses set ``self._server`` (a :class:`LoopbackServer`) in their ``__init__``.
+    """
+
+    _server: LoopbackServer
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    def start(self) -> Self:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def set_fault_gate(self, gate: Gate | None) -> None:
+        """Let injected faults (cockpit.scenario.faults) answer requests first."""
+        self._server.gate = gate

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from cockpit.scenario.httpserve import Gate, LoopbackServer, Params, Reply
+from cockpit.scenario.httpserve import LoopbackServer, LoopbackService, Params, Reply
 from cockpit.scenario.promql import PromQLError, evaluate, parse
 from cockpit.scenario.promql.ast import VectorSelector
 from cockpit.scenario.promql.evaluator import Result
@@ -200,7 +200,7 @@ def alerts_json(rules: RuleEvaluator, now: float) -> str:
     return json.dumps({"alerts": alerts}, separators=(",", ":"))
 
 
-class PrometheusServer:
+class PrometheusServer(LoopbackService):
     """The HTTP server: ``start()``, ``url``, ``stop()``; listens on 127.0.0.1 only.
 
     ``extra_routes`` maps more paths (e.g. ``/api/v1/alerts``) to functions
@@ -216,21 +216,6 @@ class PrometheusServer:
             self.extra_routes.setdefault("/api/v1/alerts",
                                          lambda _: alerts_json(rules, store.now()))
         self._server = LoopbackServer(self.handle, host, port, "promsim-http")
-
-    @property
-    def url(self) -> str:
-        return self._server.url
-
-    def start(self) -> PrometheusServer:
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def set_fault_gate(self, gate: Gate | None) -> None:
-        """Let injected faults (cockpit.scenario.faults) answer requests first."""
-        self._server.gate = gate
 
     def handle(self, method: str, path: str, params: Params, body: bytes = b"") -> Reply:
         """(status, content type, body) for one request."""
