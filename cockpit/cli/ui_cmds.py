@@ -7,11 +7,13 @@ that the UI tests use; only what feeds it differs.
 from __future__ import annotations
 
 import dataclasses
+import shlex
 import tempfile
 import tomllib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -22,6 +24,29 @@ from cockpit.incident.journal import JournalError, format_ts
 from cockpit.incident.markdown import visible_controls
 from cockpit.incident.model import Severity
 from cockpit.incident.store import IncidentNotFound, LoadedIncident, default_actor
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def log_options(func: F) -> F:
+    """``--log-file`` / ``--log-cmd``: the log pane without Kubernetes."""
+    func = click.option("--log-cmd", metavar="COMMAND",
+                        help="Follow this command's output (split like a shell would, "
+                             "run as an argument vector, never through a shell).")(func)
+    return click.option("--log-file", "log_files", multiple=True,
+                        type=click.Path(dir_okay=False),
+                        help="Follow a local log file, rotation-aware (repeatable).")(func)
+
+
+def with_logs(config: Config, files: tuple[str, ...], command: str | None) -> Config:
+    if not files and not command:
+        return config
+    try:
+        argv = shlex.split(command) if command else list(config.logs.command)
+    except ValueError as exc:
+        raise CockpitUsageError(f"--log-cmd: {exc}") from None
+    return dataclasses.replace(config, logs=dataclasses.replace(
+        config.logs, files=[*config.logs.files, *files], command=argv))
 
 
 def _run(config: Config, loaded: LoadedIncident,
@@ -43,11 +68,13 @@ def _run(config: Config, loaded: LoadedIncident,
 @click.option("--title", help="Title of a new incident (default: the most recent open one).")
 @click.option("--severity", type=click.Choice([s.value for s in Severity]))
 @click.option("--service", "services", multiple=True)
+@log_options
 @click.pass_context
 def open_cmd(ctx: click.Context, title: str | None, severity: str | None,
-             services: tuple[str, ...]) -> None:
+             services: tuple[str, ...], log_files: tuple[str, ...],
+             log_cmd: str | None) -> None:
     """Open the cockpit on the most recent open incident, or start one."""
-    config = load(ctx)
+    config = with_logs(load(ctx), log_files, log_cmd)
     loaded = None
     if not title:
         try:
@@ -75,11 +102,12 @@ def open_cmd(ctx: click.Context, title: str | None, severity: str | None,
               help="Print the incident's timeline instead of opening the screen.")
 @click.option("--sim-config", type=click.Path(exists=True, dir_okay=False), hidden=True,
               help="Point the sources at a running simulator (cockpit serve --demo).")
+@log_options
 @click.pass_context
 def resume(ctx: click.Context, incident_id: str | None, print_only: bool,
-           sim_config: str | None) -> None:
+           sim_config: str | None, log_files: tuple[str, ...], log_cmd: str | None) -> None:
     """Reopen an incident where it was left (the most recent open one by default)."""
-    config = load(ctx)
+    config = with_logs(load(ctx), log_files, log_cmd)
     if sim_config:
         config = demo_config(config, Path(sim_config).read_text())
     loaded = _open(incident_id)

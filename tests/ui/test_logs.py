@@ -104,3 +104,22 @@ async def test_following_survives_a_modal_and_pruning(make_app: AppFactory) -> N
         logs.batches.put([line("the newest line", "info")])
         await until(pilot, lambda: "the newest line" in view.lines[-1], "newest line in")
         await until(pilot, lambda: view.is_vertical_scroll_end, "view at the end")
+
+
+async def test_jump_to_time_pauses_at_the_first_line_of_that_second(make_app: AppFactory) -> None:
+    logs = QueueLogs()
+    app = make_app(SourceSet(logs=[logs]))
+    async with app.run_test(size=(120, 35)) as pilot:
+        view = app.screen.query_one(LogsPane).query_one(Log)
+        logs.batches.put([line(f"line {n:02d}", "info", second=n) for n in range(60)])
+        await until(pilot, lambda: view.line_count == 60, "lines shown")
+        target = app.screen.query_one(LogsPane).lines[20].ts
+        await pilot.press("t", *f"{target:%H:%M:%S}", "enter")
+        await pilot.pause()
+        pane = app.screen.query_one(LogsPane)
+        assert pane.following is False
+        assert round(view.scroll_y) == 20  # "line 20" is the first line shown
+        assert "line 20" in view.lines[round(view.scroll_y)]
+        assert pane.jump_to("25:99").startswith("not a time")
+        await pilot.press("space")
+        assert pane.following is True

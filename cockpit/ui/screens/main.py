@@ -299,6 +299,14 @@ class MainScreen(Screen[None]):
     def action_filter_logs(self) -> None:
         self.query_one(LogsPane).open_filter()
 
+    def action_jump_logs(self) -> None:
+        def jump(value: str | None) -> None:
+            if value:
+                self.notify(self.query_one(LogsPane).jump_to(value), timeout=4)
+
+        self.app.push_screen(NoteScreen("Jump the logs to a time (UTC, HH:MM or HH:MM:SS)",
+                                        "10:28:45"), jump)
+
     def action_follow(self) -> None:
         self.query_one(LogsPane).toggle_follow()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, deque
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zlib import crc32
 
@@ -250,6 +250,33 @@ class LogsPane(Pane):
         self._rewrite()
         self.refresh_subtitle()
         return True
+
+    def jump_to(self, text: str) -> str:
+        """Scroll to the first shown line at or after ``text`` (UTC time of day) and pause."""
+        match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*", text)
+        if match is None:
+            return f"not a time: {inert(text, 40)!r} (use HH:MM or HH:MM:SS)"
+        shown = [line for line in self.lines if self._matches(line)]
+        if not shown:
+            return "no log lines to jump in"
+        hour, minute, second = (int(g or 0) for g in match.groups())
+        if hour > 23 or minute > 59 or second > 59:
+            return f"not a time: {inert(text, 40)!r}"
+        newest = shown[-1].ts.astimezone(UTC)
+        target = newest.replace(hour=hour, minute=minute, second=second, microsecond=0)
+        if target > newest:
+            target -= timedelta(days=1)  # 23:50 asked just after midnight: yesterday
+        index = next((i for i, line in enumerate(shown) if line.ts >= target), len(shown) - 1)
+        log = self.query_one(Log)
+        first_held = len(shown) - log.line_count  # the view holds the newest lines only
+        if index < first_held:
+            index = first_held
+            note = f"; the oldest line still held is {shown[index].ts:%H:%M:%S}"
+        else:
+            note = ""
+        self.following = False
+        log.scroll_to(y=index - first_held, animate=False)
+        return f"logs at {shown[index].ts:%H:%M:%S} UTC (paused: space follows){note}"
 
     def close_filter(self) -> None:
         self.query_one(Input).display = False
