@@ -43,6 +43,7 @@ from cockpit.ui.widgets.cluster import ClusterPane  # noqa: E402
 from cockpit.ui.widgets.header import HeaderBar  # noqa: E402
 from cockpit.ui.widgets.logs import LogsPane  # noqa: E402
 from cockpit.ui.widgets.metrics import MetricsPane  # noqa: E402
+from cockpit.ui.widgets.pane import Pane  # noqa: E402
 from cockpit.ui.widgets.timeline import TimelinePane  # noqa: E402
 from cockpit.ui.wiring import build_sources  # noqa: E402
 
@@ -60,6 +61,7 @@ class Shot:
     at: str  # scenario time of day
     keys: tuple[str, ...]
     title: str
+    focus: str = ""  # the pane (by id) to focus before the keys, as tab would
 
 
 SHOTS = (
@@ -68,8 +70,11 @@ SHOTS = (
     Shot("03-analysis.svg", "10:32:00", ("a", "i"), "acknowledged, analysis asked (i): 10:32"),
     Shot("04-remediation.svg", "10:33:00", ("r",), "remediation (r): 10:33"),
     Shot("05-recovered.svg", "10:40:00", (), "after the rollback to revision 41: 10:40"),
+    Shot("06-timeline.svg", "10:40:00", ("z",), "the timeline, zoomed (z): 10:40",
+         focus="timeline"),
 )
 ROLLBACK = ("10:34:00", 41)  # kubectl rollout undo between shots 4 and 5
+ROLLBACK_BEFORE = "05-recovered.svg"
 
 
 def screenshot_config(sim: Simulator, kubeconfig: Path) -> Config:
@@ -78,7 +83,9 @@ def screenshot_config(sim: Simulator, kubeconfig: Path) -> Config:
     config = demo_config(config_from_dict({"engineer": {"name": ENGINEER}}),
                          sim.config_toml(kubeconfig))
     return replace(config, prometheus=replace(config.prometheus, refresh_s=POLL_S),
-                   alertmanager=replace(config.alertmanager, refresh_s=POLL_S),
+                   # the clock only jumps here: "gone for 90 s" would never come true
+                   alertmanager=replace(config.alertmanager, refresh_s=POLL_S,
+                                        resolve_grace_s=0),
                    kubernetes=replace(config.kubernetes, refresh_s=POLL_S),
                    logs=replace(config.logs, buffer_lines=LOG_BUFFER))
 
@@ -171,7 +178,7 @@ async def regenerate(out: Path, size: tuple[int, int]) -> list[Path]:
         async with app.run_test(size=size) as pilot:
             base = len(app.screen_stack)
             for shot in SHOTS:
-                if shot is SHOTS[-1]:
+                if shot.file == ROLLBACK_BEFORE:
                     when, revision = ROLLBACK
                     sim.clock.jump_to(at(when))
                     await asyncio.to_thread(rollback, kubeconfig, Path(tmp) / "cache", revision)
@@ -180,6 +187,8 @@ async def regenerate(out: Path, size: tuple[int, int]) -> list[Path]:
                     await _settle(pilot, app)  # the deploy is seen when it happened
                 sim.clock.jump_to(at(shot.at))
                 await _settle(pilot, app)
+                if shot.focus:
+                    app.main_screen.query_one(f"#{shot.focus}", Pane).focus_target().focus()
                 for key in shot.keys:
                     await pilot.press(key)
                 await _settle(pilot, app)

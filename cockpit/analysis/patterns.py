@@ -23,9 +23,9 @@ from drain3.drain import Drain
 
 from cockpit.analysis.masking import TokenMasker
 from cockpit.analysis.pattern_snapshot import PatternSnapshot, Surge, TemplateStats
+from cockpit.safe_text import inert
 from cockpit.sources.base import LogLine
 from cockpit.sources.logs.levels import is_continuation
-from cockpit.sources.safe_text import inert
 
 _OTHER = "(other)"
 

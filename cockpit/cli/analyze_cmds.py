@@ -96,7 +96,7 @@ def analyze_scenario(scenario: Scenario, offset: float | None = None) -> Scenari
 
 
 def _print_table(result: ScenarioAnalysis) -> None:
-    from cockpit.sources.safe_text import inert
+    from cockpit.safe_text import inert
 
     click.echo(f"scenario {result.scenario} at {result.at} "
                f"(+{format_duration(result.offset)}), {result.log_lines} log lines mined")

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from cockpit.cli.common import CockpitUsageError, config_option
-from cockpit.sources.safe_text import inert
+from cockpit.safe_text import inert
 
 if TYPE_CHECKING:
     from cockpit.analysis.pattern_snapshot import TemplateStats

@@ -9,30 +9,16 @@ from __future__ import annotations
 
 import re
 
-# C0 (except tab), DEL, C1, bidi overrides/isolates, zero-width marks.
-_CONTROLS = re.compile(
-    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
-    r"\ud800-\udfff]"
-)
+from cockpit.safe_text import inert
+
+_NEWLINES = re.compile(r"\r\n?|\n")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 _LEADING = re.compile(r"^(\s*)([-=>]|\d+[.)])")
 
 
-def _visible(match: re.Match[str]) -> str:
-    char = match.group()
-    if char == "\x1b":
-        return "␛"
-    if char in "\r\n":
-        return " "
-    if "\ud800" <= char <= "\udfff":  # half of a pair: undecodable input
-        return "\ufffd"
-    code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
 def visible_controls(text: str) -> str:
-    """Replace control and direction-changing characters with visible escapes."""
-    return _CONTROLS.sub(_visible, text)
+    """One line, with control and invisible format characters made visible (safe_text)."""
+    return inert(_NEWLINES.sub(" ", text))
 
 
 def md_inline(text: str, limit: int = 2000) -> str:

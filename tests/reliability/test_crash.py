@@ -62,9 +62,13 @@ def test_sigkill_mid_incident_loses_nothing(tmp_path: Path, tally: Tally) -> Non
                                   capture_output=True, text=True).stdout
 
         _wait(lambda: "Alert firing" in screen(), "the alert on screen")
-        for keys in (["n"], ["-l", "pool leak suspected"], ["Enter"]):
+        def send(*keys: str) -> None:
             subprocess.run(["tmux", "-S", socket, "send-keys", "-t", "0", *keys], check=True)
-            time.sleep(0.3)
+
+        send("n")  # type only once the dialog is up: a loaded machine draws it late
+        _wait(lambda: "Note for the timeline" in screen(), "the note dialog")
+        send("-l", "pool leak suspected")
+        send("Enter")
         _wait(lambda: _has(lambda: _journal(home), "note"), "the note in the journal")
         os.kill(pid, signal.SIGKILL)
         _wait(lambda: _gone(pid), "the app to die")

@@ -83,9 +83,9 @@ async def test_hostile_text_is_inert_everywhere(make_app: AppFactory,
         for text in shown:
             assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
             assert "\u202e" not in text and "\u2066" not in text
-        assert "␛]52;c;cm0gLXJmIH4=\\x07" in view.lines[0]
+        assert "␛]52;c;cm0gLXJmIH4=␇" in view.lines[0]
         assert "evil\\u202etxt.exe\\u2066" in view.lines[0]
-        assert "pod-␛]0;title\\x07x" in view.lines[0]
+        assert "pod-␛]0;title␇x" in view.lines[0]
         assert any("[bold]not markup[/bold]" in text for text in shown)
 
 

@@ -25,7 +25,7 @@ def test_script_writes_every_shot_with_what_it_should_show(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     shots = {p.name: screen_text(p.read_text(encoding="utf-8")) for p in out.glob("*.svg")}
     assert sorted(shots) == ["01-calm.svg", "02-alert-firing.svg", "03-analysis.svg",
-                             "04-remediation.svg", "05-recovered.svg"]
+                             "04-remediation.svg", "05-recovered.svg", "06-timeline.svg"]
     assert result.stdout.split() == [str(out / name) for name in sorted(shots)]
 
     calm = shots["01-calm.svg"]
@@ -37,8 +37,10 @@ def test_script_writes_every_shot_with_what_it_should_show(tmp_path: Path) -> No
     assert "Acknowledged by alice" in analysis and "Analysis" in analysis
     assert "Remediation" in shots["04-remediation.svg"]
     recovered = shots["05-recovered.svg"]
-    assert "Alerts (0)" in recovered and "Alert resolved" in recovered
-    assert "revision 42 → 43" in recovered and "Rolled back api-gateway" in recovered
+    assert "Alerts (0)" in recovered and "10:40:00 UTC" in recovered
+    timeline = shots["06-timeline.svg"]
+    assert "Alert resolved" in timeline and "Acknowledged by alice" in timeline
+    assert "revision 42 → 43" in timeline and "Rolled back api-gateway" in timeline
 
 
 def test_bad_size_is_one_clear_line(tmp_path: Path) -> None:

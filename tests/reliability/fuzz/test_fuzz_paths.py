@@ -20,9 +20,9 @@ from cockpit.incident.markdown import md_inline
 from cockpit.incident.model import Event, EventKind, Severity
 from cockpit.incident.postmortem import render_markdown
 from cockpit.incident.store import IncidentStore
+from cockpit.safe_text import inert
 from cockpit.sources.base import LogLine
 from cockpit.sources.logs.ingest import LogIngest
-from cockpit.sources.safe_text import inert
 from cockpit.ui.widgets.logs import format_line
 from tests.reliability.hostile_samples import all_samples
 from tests.reliability.tally import Tally

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cockpit.sources.safe_text import has_unsafe, inert
+from cockpit.safe_text import has_unsafe, inert
 
 HOSTILE = {
     "clear screen (CSI 2J)": ("\x1b[2J\x1b[H", "␛[2J␛[H"),
