@@ -40,7 +40,8 @@ def test_script_writes_every_shot_with_what_it_should_show(tmp_path: Path) -> No
     assert "Alerts (0)" in recovered and "10:40:00 UTC" in recovered
     timeline = shots["06-timeline.svg"]
     assert "Alert resolved" in timeline and "Acknowledged by alice" in timeline
-    assert "revision 42 → 43" in timeline and "Rolled back api-gateway" in timeline
+    assert "Deploy detected: api-gateway revision 42 →" in timeline  # → 43, wrapped
+    assert "api-gateway:9f8e7d6" in timeline and "Rolled back api-gateway" in timeline
 
 
 def test_bad_size_is_one_clear_line(tmp_path: Path) -> None:
