@@ -59,5 +59,5 @@ async def test_the_pane_shows_the_miners_groups(make_app: AppFactory,
     app = make_app(SourceSet(logs=[logs]))
     async with app.run_test(size=(140, 40)) as pilot:
         view = app.screen.query_one(LogsPane).query_one("#log-patterns", Static)
-        await until(pilot, lambda: "50×" in str(view.render()), "patterns shown")
+        await until(pilot, lambda: "50×" in str(view.render()), "patterns shown", timeout=60)
         assert "  upstream payments-db" in str(view.render())

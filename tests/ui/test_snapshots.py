@@ -82,7 +82,8 @@ def _settled(app: CockpitApp, events: int) -> Callable[[Pilot[Any]], Any]:
         await until(pilot, lambda: screen.query_one("#log-view", Log).line_count == 30, "logs")
         patterns = screen.query_one("#log-patterns", Static)
         await until(pilot, lambda: sum(int(n) for n in re.findall(
-            r"(\d+)×", str(patterns.render()))) == 30, "all 30 lines mined")
+            r"(\d+)×", str(patterns.render()))) == 30, "all 30 lines mined",
+                    timeout=60)  # a separate process: slow to spawn on a busy machine
         await until(pilot, lambda: len(app.incident.events) >= events, "automatic events")
         await until(pilot, lambda: len(screen.query_one(HeaderBar).health) == 4, "health")
         await pilot.pause(0.2)

@@ -12,9 +12,10 @@ from cockpit.incident.journal import Journal
 from cockpit.incident.model import Event, EventKind
 
 
-async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until ``condition`` holds (fails after ~10 s, with ``what``)."""
-    for _ in range(200):
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str,
+                timeout: float = 10.0) -> None:
+    """Let the app run until ``condition`` holds (fails after ``timeout`` s, with ``what``)."""
+    for _ in range(int(timeout / 0.05)):
         if condition():
             return
         await pilot.pause(0.05)
