@@ -34,18 +34,14 @@ class Curve:
 
     def value(self, t: float) -> float:
         """The right-continuous value at ``t``."""
-        i = bisect_right(self.times, t) - 1
-        if i < 0:
-            return self.values[0]
-        if i >= len(self.times) - 1:
-            return self.values[-1]
-        t0, t1 = self.times[i], self.times[i + 1]
-        v0, v1 = self.values[i], self.values[i + 1]
-        return v0 + (v1 - v0) * (t - t0) / (t1 - t0)
+        return self._between(bisect_right(self.times, t) - 1, t)
 
     def left(self, t: float) -> float:
         """The value just before ``t`` (differs from :meth:`value` only at a jump)."""
-        i = bisect_left(self.times, t) - 1
+        return self._between(bisect_left(self.times, t) - 1, t)
+
+    def _between(self, i: int, t: float) -> float:
+        """Linear interpolation on segment ``i`` (flat before the first and after the last)."""
         if i < 0:
             return self.values[0]
         if i >= len(self.times) - 1:
