@@ -16,7 +16,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer
 
 from cockpit.incident.journal import parse_ts
@@ -25,7 +24,7 @@ from cockpit.sources.base import HealthState, SourceHealth
 from cockpit.sources.logs.ingest import LogIngest
 from cockpit.ui import feeds
 from cockpit.ui.detect import AlertTracker, BreachTracker, DeployTracker, HealthTracker
-from cockpit.ui.keys import bindings, help_rows
+from cockpit.ui.keys import bindings
 from cockpit.ui.messages import (
     AlertsChanged,
     AnalysisRequested,
@@ -38,11 +37,9 @@ from cockpit.ui.messages import (
     TimelineChanged,
 )
 from cockpit.ui.patterns_feed import PatternFeed
+from cockpit.ui.screens.engineer_keys import EngineerKeys
 from cockpit.ui.screens.modals import (
-    HelpScreen,
     NoteScreen,
-    severity_picker,
-    status_picker,
 )
 from cockpit.ui.widgets.analysis import ActionsPane, AnalysisPane
 from cockpit.ui.widgets.cluster import ClusterPane
@@ -53,7 +50,6 @@ from cockpit.ui.widgets.pane import Pane
 from cockpit.ui.widgets.timeline import TimelinePane
 
 if TYPE_CHECKING:
-    from cockpit.ui.app import CockpitApp
     from cockpit.ui.screens.analysis_flow import AnalysisFlow
     from cockpit.ui.screens.remediation import RemediationFlow
 
@@ -68,7 +64,7 @@ _PANE_OF_ROLE = {"metrics": "#metrics", "alerts": "#cluster", "cluster": "#clust
                  "logs": "#logs"}
 
 
-class MainScreen(Screen[None]):
+class MainScreen(EngineerKeys):
     BINDINGS: ClassVar[list[BindingType]] = bindings()
 
     def __init__(self) -> None:
@@ -83,10 +79,6 @@ class MainScreen(Screen[None]):
         self._outages = HealthTracker()
         self._remediation: RemediationFlow | None = None
         self._analysis: AnalysisFlow | None = None
-
-    @property
-    def cockpit(self) -> CockpitApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         config = self.cockpit.config
@@ -259,28 +251,6 @@ class MainScreen(Screen[None]):
 
     # -- keys ---------------------------------------------------------------
 
-    def action_acknowledge(self) -> None:
-        self.cockpit.acknowledge()
-
-    def action_note(self) -> None:
-        def saved(text: str | None) -> None:
-            if text:
-                self.cockpit.record_by_engineer(EventKind.NOTE, text)
-
-        self.app.push_screen(NoteScreen(), saved)
-
-    def action_status(self) -> None:
-        self.app.push_screen(status_picker(self.cockpit.incident.status),
-                             self.cockpit.change_status)
-
-    def action_severity(self) -> None:
-        self.app.push_screen(severity_picker(self.cockpit.incident.severity),
-                             self.cockpit.change_severity)
-
-    def action_analyze(self) -> None:
-        self.post_message(AnalysisRequested())
-        self.notify("Analysis requested.", timeout=3)
-
     def on_analysis_requested(self, _message: AnalysisRequested) -> None:
         from cockpit.ui.screens.analysis_flow import AnalysisFlow
 
@@ -296,56 +266,11 @@ class MainScreen(Screen[None]):
         self._remediation.open(self.query_one(ClusterPane).snapshot,
                                self.query_one(AnalysisPane).hypotheses)
 
-    def action_filter_logs(self) -> None:
-        self.query_one(LogsPane).open_filter()
-
-    def action_jump_logs(self) -> None:
-        def jump(value: str | None) -> None:
-            if value:
-                self.notify(self.query_one(LogsPane).jump_to(value), timeout=4)
-
-        self.app.push_screen(NoteScreen("Jump the logs to a time (UTC, HH:MM or HH:MM:SS)",
-                                        "10:28:45"), jump)
-
-    def action_follow(self) -> None:
-        self.query_one(LogsPane).toggle_follow()
-
     def action_window(self) -> None:
         pane = self.query_one(MetricsPane)
         pane.cycle_window()
         self._window_s = pane.window_s
         self._wake_metrics.set()
-
-    def current_pane(self) -> Pane:
-        node = self.focused
-        while node is not None and not isinstance(node, Pane):
-            node = node.parent  # type: ignore[assignment]
-        return node if isinstance(node, Pane) else self.query_one(MetricsPane)
-
-    def action_zoom(self) -> None:
-        if self.maximized is not None:
-            self.minimize()
-        else:
-            self.maximize(self.current_pane(), container=False)
-
-    def _step_pane(self, step: int) -> None:
-        panes = list(self.query(Pane))
-        index = panes.index(self.current_pane()) if self.current_pane() in panes else 0
-        if self.maximized is not None:
-            self.minimize()
-        panes[(index + step) % len(panes)].focus_target().focus()
-
-    def action_next_pane(self) -> None:
-        self._step_pane(1)
-
-    def action_previous_pane(self) -> None:
-        self._step_pane(-1)
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(help_rows()))
-
-    def action_request_quit(self) -> None:
-        self.cockpit.request_quit()
 
 
 def _markers(events: tuple[Event, ...]) -> tuple[Marker, ...]:
