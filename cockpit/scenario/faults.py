@@ -165,7 +165,11 @@ class FaultSchedule:
 
 
 class StreamCutter:
-    """Fires ``cut()`` once as each stream-cutting window opens (watch-drop, disconnect)."""
+    """Cuts open streams while a stream-cutting window is active (watch-drop, disconnect).
+
+    Not only once at the opening: a request that passed the gate just before the window
+    opened registers its stream a moment later, and must not live through the window.
+    """
 
     def __init__(self, schedule: FaultSchedule, cut: Callable[[], None],
                  poll_s: float = 0.05) -> None:
@@ -189,8 +193,12 @@ class StreamCutter:
     def _run(self) -> None:
         while self._pending and not self._stop.wait(self._poll_s):
             now = self._schedule._offset()
-            while self._pending and (self._pending[0].start or 0.0) <= now:
-                fault = self._pending.pop(0)
-                if fault.active(now):  # a window already over when we started is skipped
+            active = [f for f in self._pending if f.active(now)]
+            for fault in active:
+                if fault.text not in self.fired:
                     self.fired.append(fault.text)
-                    self._cut()
+            if active:
+                self._cut()
+            # windows already over (or skipped because over before we looked) are done
+            self._pending = [f for f in self._pending if f.active(now) or
+                             (f.start or 0.0) > now]
