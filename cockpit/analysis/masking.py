@@ -119,29 +119,92 @@ def masker(placeholders: dict[str, str] | None = None) -> Callable[[str], str]:
     return run
 
 
+_HEX_DIGITS = frozenset("0123456789abcdef")
+
+
+def _plain_value(token: str) -> str | None:
+    """``mask(token)`` without the regex for the commonest new tokens, else None.
+
+    New tokens are mostly ``key=<number>``, ``key=<hex id>`` or a bare number or hex id
+    (trace ids, order ids, user ids). For a ``key`` of ASCII letters and ``_`` nothing
+    can match inside it or across the ``=``, so only the value decides: all ASCII
+    digits is ``<NUM>``; 6+ lowercase hex characters with a digit and a letter is
+    ``<HEX>``, exactly as the regex would say (tests compare the two on random tokens).
+    """
+    key, equals, value = token.partition("=")
+    if not equals:
+        value = token
+    if not (value.isalnum() and value.isascii()):  # most tokens leave here
+        return None
+    if value.isdigit():
+        masked = "<NUM>"
+    elif len(value) >= 6 and not value.isalpha() and _HEX_DIGITS.issuperset(value):
+        masked = "<HEX>"
+    else:
+        return None
+    if equals and not (key.isascii() and (key.isalpha() or key.replace("_", "").isalpha())):
+        return None
+    return f"{key}={masked}" if equals else masked
+
+
+_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
+
+
+def _digit_blind(token: str) -> bool:
+    """Whether the regex cannot tell one ASCII digit from another anywhere in ``token``.
+
+    Only two parts of it look at which digit it is: the pod-suffix alphabet (no 0, 1,
+    3), which needs a ``-`` before the suffix, and the ``0x`` of a hex number. Without
+    ``-``, ``x`` and ``X`` in the token, every digit can be read as ``0``: the matches
+    are the same, so the placeholders are the same.
+    """
+    return "-" not in token and "x" not in token and "X" not in token
+
+
 class TokenMasker:
     """``mask`` per whitespace-separated token, with a bounded cache of masked tokens.
 
     Most tokens of a stream repeat (words, small numbers, ``status=200``), so most lines
-    cost a split, a few dict look-ups and a join; only new tokens meet the regex. The
-    output is ``mask(text)`` with runs of whitespace made single spaces (Drain splits on
-    whitespace anyway), except that a date and a time separated by a space become two
+    cost a split, a few dict look-ups and a join; only new tokens meet the regex, and the
+    commonest new ones not even that: a number or a hex id (alone or as ``key=value``)
+    is recognised directly, and a token that differs from one seen before only in its
+    digits (a JSON line with other numbers) reuses that token's shape.
+    The output is ``mask(text)`` with runs of whitespace made single spaces (Drain splits
+    on whitespace anyway), except that a date and a time separated by a space become two
     ``<TS>``.
     """
 
     def __init__(self, cache_size: int = 100_000) -> None:
         self._cache: dict[str, str] = {}
+        self._shapes: dict[str, str] = {}  # token with its digits as 0 -> mask of that
         self._cache_size = cache_size
 
     def __call__(self, text: str) -> str:
+        get = self._cache.get
+        miss = self._miss
+        return " ".join([get(token) or miss(token) for token in text.split()])
+
+    def _miss(self, token: str) -> str:
+        masked = _plain_value(token)
+        if masked is not None:  # not kept: unique ids would only flush the cache
+            return masked
+        masked = self._by_shape(token) if _digit_blind(token) else None
         cache = self._cache
-        get = cache.get
-        out = []
-        for token in text.split():
-            masked = get(token)
-            if masked is None:
-                if len(cache) >= self._cache_size:
-                    cache.clear()
-                masked = cache[token] = mask(token)
-            out.append(masked)
-        return " ".join(out)
+        if len(cache) >= self._cache_size:
+            cache.clear()
+        masked = cache[token] = masked or mask(token)
+        return masked
+
+    def _by_shape(self, token: str) -> str | None:
+        """``q_len":7,"hits":354`` and ``q_len":18,"hits":40`` share a shape (digits as 0);
+        its mask is the token's when every digit went into a placeholder (no 0 left)."""
+        shape = token.translate(_DIGITS_TO_ZERO)
+        if shape == token:
+            return None
+        shapes = self._shapes
+        masked = shapes.get(shape)
+        if masked is None:
+            if len(shapes) >= self._cache_size:
+                shapes.clear()
+            masked = shapes[shape] = mask(shape)
+        return None if "0" in masked else masked
