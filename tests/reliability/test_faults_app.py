@@ -53,7 +53,7 @@ async def test_outage_is_journalled_once_and_keys_work_meanwhile(
         move(sim, "10:32")
         await until(pilot, lambda: set(watched) <= set(kinds(EventKind.SOURCE_DOWN)),
                     "every source journalled down")
-        await pilot.press("n", *"pool exhausted during the outage", "enter")
+        await pilot.press("n", *"pool exhausted", "enter")
         await until(pilot, lambda: bool(journal_events(path, EventKind.NOTE)), "the note")
         move(sim, "10:34")
         await until(pilot, lambda: set(watched) <= set(kinds(EventKind.SOURCE_RECOVERED)),
@@ -71,7 +71,7 @@ async def test_outage_is_journalled_once_and_keys_work_meanwhile(
         sorted(a.fingerprint for a in firing_now)
     assert Counter(kinds(EventKind.SOURCE_DOWN)) == Counter(watched)
     assert [n.text for n in journal_events(path, EventKind.NOTE)] == \
-        ["pool exhausted during the outage"]
+        ["pool exhausted"]
     report = render_markdown(incident, targets_of(config.targets), now=clock())
     gaps = report.split("### Monitoring gaps", 1)[1]
     for source in watched:
