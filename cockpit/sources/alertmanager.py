@@ -22,7 +22,13 @@ from cockpit.config.loader import ConfigError, resolve_secret
 from cockpit.config.schema import AlertmanagerConfig
 from cockpit.sources.alert_tracker import AlertChange, AlertTracker, change_key
 from cockpit.sources.base import Alert, HealthState, SourceHealth, frozen_map
-from cockpit.sources.health import HealthTracker, describe_os_error, utc_from
+from cockpit.sources.health import (
+    BAD_BODY_STATE,
+    HealthTracker,
+    describe_os_error,
+    http_error_state,
+    utc_from,
+)
 
 __all__ = ["AlertChange", "AlertTracker", "AlertmanagerSource", "change_key", "parse_alerts"]
 
@@ -88,8 +94,7 @@ class AlertmanagerSource:
             self._tracker.failed(failure.reason, failure.state)
             return list(self._last)
         except AlertFormatError as exc:
-            self._tracker.failed(f"unexpected answer from {self.url}: {exc}",
-                                 HealthState.DEGRADED)
+            self._tracker.failed(f"unexpected answer from {self.url}: {exc}", BAD_BODY_STATE)
             return list(self._last)
         self._last = [a for a in alerts if self._wanted(a)]
         self._tracker.ok()
@@ -134,11 +139,11 @@ class AlertmanagerSource:
         if resp.status_code != 200:
             text = body[:300].decode("utf-8", "replace").strip()
             raise _Failure(f"{url} answered HTTP {resp.status_code}: {text}",
-                           HealthState.DEGRADED)
+                           http_error_state(resp.status_code))
         try:
             return json.loads(body)
         except ValueError as exc:
-            raise _Failure(f"malformed JSON from {url}: {exc}", HealthState.DEGRADED) from None
+            raise _Failure(f"malformed JSON from {url}: {exc}", BAD_BODY_STATE) from None
 
     async def _read_bounded(self, resp: httpx.Response) -> bytes:
         limit = self.max_body_bytes

@@ -6,6 +6,11 @@ caller how long to wait before the next poll: the normal interval while
 healthy, a growing, jittered delay while failing (so a fleet of cockpits
 does not hammer a recovering server in lock-step), back to normal on the
 first success.
+
+DOWN versus DEGRADED: DOWN means the source's data could not be read at all
+(no connection, an HTTP 5xx, a body that is not the API's), and the timeline
+records a monitoring gap for it (cockpit.ui.detect.HealthTracker) as the
+post-mortem does. DEGRADED is slow, refused by our own caps, or partial.
 """
 
 from __future__ import annotations
@@ -19,6 +24,15 @@ from datetime import UTC, datetime
 from cockpit.sources.base import HealthState, SourceHealth
 
 _ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
+
+
+#: An answer that is not the API's (not JSON, wrong shape): nothing was read, a gap.
+BAD_BODY_STATE = HealthState.DOWN
+
+
+def http_error_state(status: int) -> HealthState:
+    """A non-2xx answer: 5xx is the server unable to serve (DOWN, a gap); others DEGRADED."""
+    return HealthState.DOWN if 500 <= status <= 599 else HealthState.DEGRADED
 
 
 def utc_from(clock: Callable[[], float]) -> datetime:

@@ -21,10 +21,16 @@ from kubernetes.config.config_exception import ConfigException
 from cockpit.config.schema import KubernetesConfig
 
 JsonObj = dict[str, Any]
+#: The most of one answer read into memory: a list bigger than this is refused, not parsed.
+MAX_BODY_BYTES = 32 * 1024 * 1024
 
 
 class KubeSetupError(Exception):
     """The kubeconfig or in-cluster setup cannot be loaded (a user-fixable problem)."""
+
+
+class ResponseTooLarge(Exception):
+    """An answer larger than the cap: refused before it is parsed (memory stays bounded)."""
 
 
 def make_api_client(cfg: KubernetesConfig) -> Any:
@@ -65,13 +71,25 @@ def server_address(api: Any) -> str:
 
 
 def get_json(api: Any, path: str, query: list[tuple[str, Any]] | None = None,
-             timeout: float | tuple[float, float] | None = None) -> JsonObj:
+             timeout: float | tuple[float, float] | None = None,
+             max_bytes: int = MAX_BODY_BYTES) -> JsonObj:
+    """GET ``path`` as JSON; :class:`ResponseTooLarge` past ``max_bytes`` (read, not parsed)."""
     resp = open_stream(api, path, query, timeout)
+    chunks: list[bytes] = []
+    size = 0
     try:
-        data: JsonObj = json.loads(resp.data)
-        return data
+        for chunk in resp.stream(1 << 16):
+            size += len(chunk)
+            if size > max_bytes:
+                resp.close()  # drop the connection: the rest is never read
+                raise ResponseTooLarge(
+                    f"the answer to GET {path} is over {max_bytes >> 20} MiB; narrow it "
+                    f"(kubernetes.selector in the config, or another namespace)")
+            chunks.append(chunk)
     finally:
         resp.release_conn()
+    data: JsonObj = json.loads(b"".join(chunks))
+    return data
 
 
 def open_stream(api: Any, path: str, query: list[tuple[str, Any]] | None = None,
@@ -108,6 +126,8 @@ def describe_error(exc: BaseException, address: str, timeout_s: float) -> tuple[
             return f"401 Unauthorized at {address}: credentials rejected; refresh the " \
                    f"kubeconfig token", False
         return f"{code} {exc.reason}: {msg}", False
+    if isinstance(exc, ResponseTooLarge):
+        return str(exc), False
     if isinstance(exc, (urllib3.exceptions.ReadTimeoutError, socket.timeout, TimeoutError)):
         return f"no answer from {address} within {timeout_s:g}s", True
     text = str(exc)

@@ -4,6 +4,11 @@ ReplicaSet history, pods and Warning events, as immutable DTOs.
 Blocking by design (the UI runs it in a thread worker). Server trouble never
 raises: the last good snapshot is kept, :meth:`KubernetesSource.health` says what
 failed and where, and retries back off with jitter.
+
+What is read is capped, so a huge namespace cannot stall or bloat the cockpit:
+at most MAX_PODS pods (asked of the server with ``limit``, cut again here if it
+ignores that), the newest MAX_REVISIONS revisions per deployment, and no single
+answer over k8s_client.MAX_BODY_BYTES.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from cockpit.sources.base import ClusterSnapshot, HealthState, Revision, SourceH
 from cockpit.sources.k8s_convert import revisions_of, to_deployment, to_event, to_pod
 
 MAX_EVENTS = 100
+MAX_PODS = 1000
+MAX_REVISIONS = 100  # per deployment, newest kept: rollback targets are the recent ones
 SOURCE = "kubernetes"
 
 
@@ -106,9 +113,9 @@ class KubernetesSource:
                 self._client()
                 deployments = self._list(f"/apis/apps/v1/namespaces/{ns}/deployments")
                 replicasets = self._list(f"/apis/apps/v1/namespaces/{ns}/replicasets")
-                pods = self._list(f"/api/v1/namespaces/{ns}/pods",
-                                  [("labelSelector", self.cfg.selector)]
-                                  if self.cfg.selector else None)
+                pods = self._list(f"/api/v1/namespaces/{ns}/pods", [
+                    *([("labelSelector", self.cfg.selector)] if self.cfg.selector else []),
+                    ("limit", MAX_PODS)])[:MAX_PODS]
             except k8s_client.KubeSetupError as exc:
                 self._health = SourceHealth(SOURCE, HealthState.DOWN, self._address, str(exc),
                                             self._health.last_ok, _now())
@@ -139,7 +146,8 @@ class KubernetesSource:
         return ClusterSnapshot(
             namespace=self.namespace,
             deployments=tuple(to_deployment(d) for d in deployments),
-            revisions={d["metadata"]["name"]: revisions_of(d, replicasets) for d in deployments},
+            revisions={d["metadata"]["name"]: revisions_of(d, replicasets)[-MAX_REVISIONS:]
+                       for d in deployments},
             pods=tuple(to_pod(p) for p in pods),
             events=tuple(warnings),
             fetched_at=_now(),

@@ -23,7 +23,7 @@ from urllib3.util.retry import Retry
 from cockpit.config.loader import ConfigError, resolve_secret
 from cockpit.config.schema import PanelConfig, PrometheusConfig
 from cockpit.sources.base import HealthState, PanelData, Series, SourceHealth
-from cockpit.sources.health import HealthTracker, utc_from
+from cockpit.sources.health import BAD_BODY_STATE, HealthTracker, utc_from
 from cockpit.sources.panels import (
     align_down,
     choose_step,
@@ -261,7 +261,7 @@ class PrometheusSource:
             return series_from_matrix(raw)
         except (ValueError, TypeError, KeyError) as exc:
             raise QueryFailure(f"malformed answer from {self.url}: {exc}",
-                           HealthState.DEGRADED, True) from None
+                               BAD_BODY_STATE, True) from None
 
     def _call(self, fn: Callable[[], Any]) -> Any:
         return call_classified(fn, self.url, self.cfg.timeout_s)

@@ -19,7 +19,7 @@ import urllib3
 from prometheus_api_client.exceptions import PrometheusApiClientException
 
 from cockpit.sources.base import HealthState
-from cockpit.sources.health import describe_os_error
+from cockpit.sources.health import BAD_BODY_STATE, describe_os_error, http_error_state
 
 _STATUS = re.compile(r"HTTP Status Code (\d+) \((b(['\"]).*\3)\)\s*$", re.DOTALL)
 
@@ -38,7 +38,7 @@ def call_classified(fn: Callable[[], Any], url: str, timeout_s: float) -> Any:
         return fn()
     except requests.JSONDecodeError as exc:  # 200 with a body that is not JSON
         raise QueryFailure(
-            f"malformed answer from {url}: not JSON ({exc})", HealthState.DEGRADED, True
+            f"malformed answer from {url}: not JSON ({exc})", BAD_BODY_STATE, True
         ) from None
     except (requests.ConnectionError, urllib3.exceptions.ConnectTimeoutError) as exc:
         # urllib3 re-raises its own errors (we disabled its retries): sort them here
@@ -64,11 +64,11 @@ def call_classified(fn: Callable[[], Any], url: str, timeout_s: float) -> Any:
         status, reason = status_of(str(exc)), api_error(str(exc))
         if status in (400, 422):  # the query is wrong, the server is fine
             raise QueryFailure(reason, HealthState.OK, False) from None
-        raise QueryFailure(f"{url} answered {reason}", HealthState.DEGRADED, True) from None
+        raise QueryFailure(f"{url} answered {reason}", http_error_state(status), True) from None
     except (ValueError, KeyError, TypeError) as exc:  # 200 with a body that is not the API
         raise QueryFailure(
             f"malformed answer from {url}: {exc.__class__.__name__}: {str(exc)[:150]}",
-            HealthState.DEGRADED,
+            BAD_BODY_STATE,
             True,
         ) from None
 

@@ -1,8 +1,8 @@
 """kill -9 mid-incident: everything journalled before the kill is there on `resume --print`.
 
 The real `cockpit demo` runs in tmux (a real terminal); the test waits for the
-alert, types a note, then SIGKILLs the app. (Killing with a rollback preview
-open comes with remediation; not covered yet.)
+alert, types a note, then SIGKILLs the app. Killing with a rollback preview
+open is test_crash_preview.py.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from cockpit.cli.report_cmds import targets_of
 from cockpit.incident.model import EventKind, Severity
 from cockpit.incident.postmortem import render_markdown
@@ -20,13 +22,20 @@ from tests.reliability.conftest import SimFactory, move, sim_config
 from tests.reliability.tally import Tally
 from tests.ui.waiting import journal_events, until
 
-FAULTS = ("prometheus:down@10:31-10:33", "alertmanager:down@10:31-10:33", "k8s:down@10:31-10:33")
-WATCHED = ("prometheus", "alertmanager", "kubernetes")
+DOWN = ("prometheus:down@10:31-10:33", "alertmanager:down@10:31-10:33", "k8s:down@10:31-10:33")
+HTTP_500 = ("prometheus:500@10:31-10:33", "alertmanager:500@10:31-10:33")
+SOURCE_OF = {"prometheus": "prometheus", "alertmanager": "alertmanager", "k8s": "kubernetes"}
 
 
+@pytest.mark.parametrize("faults, reason", [(DOWN, ""), (HTTP_500, "HTTP 500")],
+                         ids=["down", "http-500"])
 async def test_outage_is_journalled_once_and_keys_work_meanwhile(
-        make_sim: SimFactory, tmp_path: Path, tally: Tally) -> None:
-    sim = make_sim(*FAULTS, at="10:30:30")
+        make_sim: SimFactory, tmp_path: Path, tally: Tally, faults: tuple[str, ...],
+        reason: str) -> None:
+    """A refused connection and an HTTP 5xx are both monitoring gaps: journalled, in the
+    post-mortem."""
+    watched = tuple(SOURCE_OF[spec.split(":")[0]] for spec in faults)
+    sim = make_sim(*faults, at="10:30:30")
     config = sim_config(sim, tmp_path)
     store = IncidentStore(tmp_path / "incidents")
     clock = sim.clock.now_datetime
@@ -42,12 +51,12 @@ async def test_outage_is_journalled_once_and_keys_work_meanwhile(
         await until(pilot, lambda: bool(kinds(EventKind.ALERT_FIRED)), "the alert fired")
         fired_before = sorted(e.key or "" for e in journal_events(path, EventKind.ALERT_FIRED))
         move(sim, "10:32")
-        await until(pilot, lambda: set(WATCHED) <= set(kinds(EventKind.SOURCE_DOWN)),
+        await until(pilot, lambda: set(watched) <= set(kinds(EventKind.SOURCE_DOWN)),
                     "every source journalled down")
-        await pilot.press("n", *"pool exhausted during the outage", "enter")
+        await pilot.press("n", *"pool exhausted", "enter")
         await until(pilot, lambda: bool(journal_events(path, EventKind.NOTE)), "the note")
         move(sim, "10:34")
-        await until(pilot, lambda: set(WATCHED) <= set(kinds(EventKind.SOURCE_RECOVERED)),
+        await until(pilot, lambda: set(watched) <= set(kinds(EventKind.SOURCE_RECOVERED)),
                     "every source journalled back")
         await pilot.pause(0.3)
         incident = app.incident
@@ -60,13 +69,15 @@ async def test_outage_is_journalled_once_and_keys_work_meanwhile(
     # every alert firing after the reconnect was journalled exactly once, none lost
     assert sorted(str(e.data["fingerprint"]) for e in fired_after) == \
         sorted(a.fingerprint for a in firing_now)
-    assert Counter(kinds(EventKind.SOURCE_DOWN)) == Counter(WATCHED)
+    assert Counter(kinds(EventKind.SOURCE_DOWN)) == Counter(watched)
     assert [n.text for n in journal_events(path, EventKind.NOTE)] == \
-        ["pool exhausted during the outage"]
+        ["pool exhausted"]
     report = render_markdown(incident, targets_of(config.targets), now=clock())
     gaps = report.split("### Monitoring gaps", 1)[1]
-    for source in WATCHED:
+    for source in watched:
         assert f"{source} down from" in gaps and "back at" in gaps
-    for spec in FAULTS:
+    downs = journal_events(path, EventKind.SOURCE_DOWN)
+    assert all(reason in e.text for e in downs), [e.text for e in downs]
+    for spec in faults:
         tally.fault(spec.split("@")[0] + " (app)")
     tally.events(len(events))

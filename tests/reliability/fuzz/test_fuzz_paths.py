@@ -1,8 +1,9 @@
 """Hypothesis-driven fuzz of the two text paths an attacker reaches:
 log line → LogIngest → format_line (the screen), and event text → journal → post-mortem.
 
-(atheris is not used: a coverage-guided fuzzer is a separate run; these keep
-the same properties checked on every test run, with hostile samples mixed in.)
+The coverage-guided (atheris) targets for the same paths are log_lines.py and
+event_text.py (checks in paths.py, run by test_atheris.py); these hypothesis
+tests keep the properties checked with hostile samples mixed in.
 """
 
 from __future__ import annotations

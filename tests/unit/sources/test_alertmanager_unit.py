@@ -57,7 +57,7 @@ def test_ended_and_suppressed_states() -> None:
     assert (ended.state, silenced.state) == ("resolved", "suppressed")
 
 
-async def test_wrong_types_degrade_and_keep_last_alerts() -> None:
+async def test_wrong_types_and_5xx_are_down_and_keep_last_alerts() -> None:
     with loopback() as server:
         server.body = json.dumps([GOOD]).encode()
         source = AlertmanagerSource(AlertmanagerConfig(url=server.url, timeout_s=0.5),
@@ -67,12 +67,13 @@ async def test_wrong_types_degrade_and_keep_last_alerts() -> None:
         server.body = json.dumps([{**GOOD, "labels": "oops"}]).encode()
         assert await source.fetch() == kept
         health = source.health()
-        assert health.state is HealthState.DEGRADED
+        assert health.state is HealthState.DOWN  # the alerts could not be read: a gap
         assert health.last_error == (f"unexpected answer from {server.url}: alert[0].labels: "
                                      "expected an object, got a string")
         server.status, server.body = 502, b"bad gateway"
         assert await source.fetch() == kept
         assert source.health().last_error.endswith("answered HTTP 502: bad gateway")
+        assert source.health().state is HealthState.DOWN
         server.status, server.body = 200, b"{not json"
         await source.fetch()
         assert source.health().last_error.startswith("malformed JSON from")

@@ -22,7 +22,7 @@ def make(url: str, **kw: object) -> PrometheusSource:
     return PrometheusSource(cfg, "api", "prod", clock=lambda: 200.0)
 
 
-def test_5xx_malformed_and_timeout_degrade_and_keep_data() -> None:
+def test_5xx_malformed_and_timeout_fail_and_keep_data() -> None:
     with loopback() as server:
         server.body = MATRIX
         source = make(server.url)
@@ -31,18 +31,19 @@ def test_5xx_malformed_and_timeout_degrade_and_keep_data() -> None:
         server.status, server.body = 503, b"upstream overloaded"
         (stale,) = source.query_panels(100, 120, 10)
         health = source.health()
-        assert health.state is HealthState.DEGRADED
+        assert health.state is HealthState.DOWN  # nothing read: a monitoring gap
         assert health.last_error == f"{server.url} answered HTTP 503: upstream overloaded"
         assert stale.series == good.series
         server.status, server.body = 200, b"<html>login page</html>"
         source.query_panels(100, 120, 10)
         assert source.health().last_error.startswith(f"malformed answer from {server.url}")
+        assert source.health().state is HealthState.DOWN
         server.body = json.dumps({"status": "success", "data": {"result": {"a": 1}}}).encode()
         source.query_panels(100, 120, 10)
         assert "expected a list of series" in source.health().last_error
         server.body, server.delay_s = MATRIX, 1.5
         (still,) = source.query_panels(100, 120, 10)
-        assert source.health().state is HealthState.DEGRADED
+        assert source.health().state is HealthState.DEGRADED  # slow, not a gap
         assert source.health().last_error == f"no answer from {server.url} within 0.5s"
         assert still.series == good.series
         server.delay_s = 0
