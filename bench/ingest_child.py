@@ -35,6 +35,7 @@ from cockpit.sources.base import LogLine
 from cockpit.sources.logs.split import LineSplitter
 from cockpit.ui.app import create_app
 from cockpit.ui.sources import SourceSet
+from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.logs import LogsPane
 
 CHUNK_BYTES = 4096
@@ -134,7 +135,7 @@ def run_cockpit(total: int, pods: int) -> dict[str, Any]:
         rss, hwm = rss_kb()
 
         def check() -> dict[str, Any]:
-            log = pane.query_one(Log)
+            log = pane.query_one(LogView)
             expected = list(source.last_texts)
             held = [line.text for line in pane.lines]
             stats = ingest.stats()

@@ -15,7 +15,9 @@ queues and events cross the boundary.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
+import os
 import queue
 import time
 from collections.abc import Sequence
@@ -36,6 +38,8 @@ def _run(batches: Any, results: Any, stop: Event, consumed: Synchronized[int],
     """The child process: mine batches, publish snapshots, until told to stop."""
     from cockpit.analysis.patterns import PatternMiner  # drain3 loads in the child only
 
+    with contextlib.suppress(OSError):
+        os.nice(10)  # on a busy laptop the screen and the log stream come first
     miner = PatternMiner(**options)
     last_publish, dirty = 0.0, False
     while not stop.is_set():

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Label, Log, RichLog
+from textual.widgets import DataTable, Label, RichLog
 
 from cockpit.incident.store import LoadedIncident
 from cockpit.ui.sources import SourceSet
+from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.logs import LogsPane
 from cockpit.ui.widgets.timeline import TimelinePane
 from tests.ui.conftest import AppFactory
@@ -24,7 +25,7 @@ async def test_filter_valid_and_invalid_regex(make_app: AppFactory) -> None:
     app = make_app(SourceSet(logs=[logs]))
     async with app.run_test(size=(120, 35)) as pilot:
         pane = app.screen.query_one(LogsPane)
-        view = pane.query_one(Log)
+        view = pane.query_one(LogView)
         await until(pilot, lambda: view.line_count == 3, "three lines shown")
         await pilot.press("slash", *"timeout|HEALTH", "enter")
         assert [text.split(" ", 3)[3] for text in view.lines] == [
@@ -48,7 +49,7 @@ async def test_buffer_is_bounded_and_counts_dropped_lines(make_app: AppFactory) 
         for start in range(0, 250, 50):
             logs.batches.put([line(f"line {n}", second=n % 60) for n in range(start, start + 50)])
         await until(pilot, lambda: pane.received == 250, "all lines received")
-        view = pane.query_one(Log)
+        view = pane.query_one(LogView)
         assert view.line_count == 100 and len(pane.lines) == 100
         assert view.lines[-1].endswith("line 249")
         assert "150 dropped" in str(pane.border_subtitle)
@@ -60,7 +61,7 @@ async def test_pause_and_follow(make_app: AppFactory) -> None:
         pane = app.screen.query_one(LogsPane)
         await pilot.press("space")
         assert not pane.following and "PAUSED" in str(pane.border_subtitle)
-        assert pane.query_one(Log).auto_scroll is False
+        assert pane.query_one(LogView).auto_scroll is False
         await pilot.press("space")
         assert pane.following
 
@@ -72,7 +73,7 @@ async def test_hostile_text_is_inert_everywhere(make_app: AppFactory,
     alerts = ScriptedAlerts([alert(summary=HOSTILE)])
     app = make_app(SourceSet(logs=[logs], alerts=alerts))
     async with app.run_test(size=(120, 35)) as pilot:
-        view = app.screen.query_one(LogsPane).query_one(Log)
+        view = app.screen.query_one(LogsPane).query_one(LogView)
         await until(pilot, lambda: view.line_count == 1, "hostile line shown")
         await pilot.press("n", *"[bold]not markup[/bold]", "enter")
         table = app.screen.query_one("#table-alerts", DataTable)
@@ -93,7 +94,7 @@ async def test_following_survives_a_modal_and_pruning(make_app: AppFactory) -> N
     logs = QueueLogs()
     app = make_app(SourceSet(logs=[logs]), config=cockpit_config(buffer_lines=100))
     async with app.run_test(size=(120, 35)) as pilot:
-        view = app.screen.query_one(LogsPane).query_one(Log)
+        view = app.screen.query_one(LogsPane).query_one(LogView)
         logs.batches.put([line(f"before {n}", "info") for n in range(150)])
         await until(pilot, lambda: view.line_count == 100, "first batch shown")
         await pilot.press("n")  # a note dialog on top while lines keep coming
@@ -110,7 +111,7 @@ async def test_jump_to_time_pauses_at_the_first_line_of_that_second(make_app: Ap
     logs = QueueLogs()
     app = make_app(SourceSet(logs=[logs]))
     async with app.run_test(size=(120, 35)) as pilot:
-        view = app.screen.query_one(LogsPane).query_one(Log)
+        view = app.screen.query_one(LogsPane).query_one(LogView)
         logs.batches.put([line(f"line {n:02d}", "info", second=n) for n in range(60)])
         await until(pilot, lambda: view.line_count == 60, "lines shown")
         target = app.screen.query_one(LogsPane).lines[20].ts

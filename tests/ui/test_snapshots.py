@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
 from cockpit.incident.store import LoadedIncident
 from cockpit.ui.app import CockpitApp
@@ -20,6 +20,7 @@ from cockpit.ui.detect import AlertTracker, BreachTracker, DeployTracker
 from cockpit.ui.sources import SourceSet
 from cockpit.ui.widgets.cluster import ClusterPane
 from cockpit.ui.widgets.header import HeaderBar
+from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.metrics import MetricsPane
 from tests.ui.conftest import AppFactory
 from tests.ui.fakes import (
@@ -79,7 +80,7 @@ def _settled(app: CockpitApp, events: int) -> Callable[[Pilot[Any]], Any]:
         screen = app.screen
         await until(pilot, lambda: bool(screen.query_one(MetricsPane).panels), "metrics")
         await until(pilot, lambda: screen.query_one(ClusterPane).snapshot is not None, "cluster")
-        await until(pilot, lambda: screen.query_one("#log-view", Log).line_count == 30, "logs")
+        await until(pilot, lambda: screen.query_one("#log-view", LogView).line_count == 30, "logs")
         patterns = screen.query_one("#log-patterns", Static)
         await until(pilot, lambda: sum(int(n) for n in re.findall(
             r"(\d+)×", str(patterns.render()))) == 30, "all 30 lines mined",

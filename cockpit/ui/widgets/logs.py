@@ -1,4 +1,4 @@
-"""Logs pane: the live stream in a Textual ``Log`` (fast), with filter, pause and patterns.
+"""Logs pane: the live stream in a :class:`LogView`, with filter, pause and patterns.
 
 The pane keeps its own bounded model of lines (``LogsConfig.buffer_lines``) apart
 from the view, so a filter can be re-applied to everything still held, and it
@@ -13,97 +13,30 @@ import re
 from collections import Counter, deque
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from zlib import crc32
 
-from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input, Label, Log, Static
+from textual.widgets import Input, Label, Static
 
 from cockpit.analysis.pattern_snapshot import PatternSnapshot
 from cockpit.sources.base import LogLine
 from cockpit.ui.inert import inert
+from cockpit.ui.widgets.log_format import (
+    LEVELS,
+    LineHighlighter,
+    format_line,
+    line_width,
+    short_source,
+)
+from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.pane import Pane, theme_color
 from cockpit.ui.widgets.patterns_view import render_patterns
 
-LEVELS = ("error", "warn", "info", "debug")
-_LINE = re.compile(r"^(\d\d:\d\d:\d\d) (\S+) ([EWID ]) ")
-_LEVEL_LETTER = {"E": "error", "W": "warn", "I": "info", "D": "debug", " ": ""}
-_POD_COLORS = ("primary", "secondary", "accent", "success", "warning")
-
-
-_POD_NAME = re.compile(r"^.+-[a-z0-9]{5,10}-([a-z0-9]{5})$")
-
-
-def short_source(source: str) -> str:
-    """``api-gateway-7d9f8c6b5-x2x7q`` → ``x2x7q``; paths and commands by their last part."""
-    match = _POD_NAME.match(source)
-    if match:
-        return match.group(1)
-    tail = source.rstrip("/").rsplit("/", 1)[-1]
-    return tail if len(tail) <= 24 else "…" + tail[-23:]
-
-
-# format_line runs for every line of a flood on the UI thread: what repeats (pod
-# label, the second, the level) is computed once, and printable text skips the
-# control-character pass (str.isprintable is False for every character inert
-# rewrites, so the result is the same).
-_LEVEL_LETTERS = {"": " ", "error": "E", "warn": "W", "info": "I", "debug": "D"}
-_CLOCKS: dict[tuple[int, int, int], str] = {}
-_INERT_LIMIT = 4096
-
-
-@lru_cache(maxsize=4096)
-def _pod_label(source: str) -> str:
-    # shortened first, then made inert: capping a long command source at 80 characters
-    # first left labels like "tm…", and the "…" sent every line of it down Rich's slow
-    # per-character width path in Log (a third of the UI thread under a flood)
-    return inert(short_source(source), 80).replace(" ", "_") or "-"
-
-
-def _clock(ts: datetime) -> str:
-    key = (ts.hour, ts.minute, ts.second)
-    text = _CLOCKS.get(key)
-    if text is None:
-        if len(_CLOCKS) > 4096:
-            _CLOCKS.clear()
-        text = _CLOCKS[key] = f"{ts:%H:%M:%S}"
-    return text
-
-
-def format_line(line: LogLine) -> str:
-    level = _LEVEL_LETTERS.get(line.level) or (line.level or " ")[0].upper()
-    text = line.text
-    if len(text) > _INERT_LIMIT or not text.isprintable():
-        text = inert(text)
-    return f"{_clock(line.ts)} {_pod_label(line.source)} {level} {text}"
-
-
-class LineHighlighter(Highlighter):
-    """Colours time, pod (stable colour per pod) and level from the theme's palette."""
-
-    def __init__(self, colors: dict[str, str]) -> None:
-        self.colors = colors
-
-    def highlight(self, text: Text) -> None:
-        match = _LINE.match(text.plain)
-        if match is None:
-            return
-        text.stylize(self.colors["muted"], *match.span(1))
-        pod = match.group(2)
-        text.stylize(self.colors[_POD_COLORS[crc32(pod.encode()) % len(_POD_COLORS)]],
-                     *match.span(2))
-        level = _LEVEL_LETTER[match.group(3)]
-        if level in ("error", "warn"):
-            style = f"bold {self.colors['error' if level == 'error' else 'warning']}"
-            text.stylize(style, match.start(3), len(text))
-        elif level == "debug":
-            text.stylize(self.colors["muted"], match.start(3))
+__all__ = ["LEVELS", "LogsPane", "format_line", "short_source"]
 
 
 class LogsPane(Pane):
@@ -133,30 +66,28 @@ class LogsPane(Pane):
                 yield Input(placeholder="regex filter (case-insensitive), Enter applies, "
                             "empty clears, Esc closes", id="log-filter")
                 yield Label("", id="log-filter-error")
-                yield Log(max_lines=self.buffer_lines, id="log-view")
+                yield LogView(format_line, max_lines=self.buffer_lines, width_of=line_width,
+                              id="log-view")
             yield Static("", id="log-patterns")
 
     def on_mount(self) -> None:
         self.query_one(Input).display = False
         self.query_one("#log-filter-error", Label).display = False
-        log = self.query_one(Log)
-        log.highlight = True
         self._apply_theme()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
         self.refresh_subtitle()
 
     def focus_target(self) -> Widget:
-        return self.query_one(Log)
+        return self.query_one(LogView)
 
     def _apply_theme(self) -> None:
         names = ("primary", "secondary", "accent", "success", "warning", "error")
         colors = {name: theme_color(self, name) for name in names}
         colors["muted"] = theme_color(self, "foreground-muted")
-        self.query_one(Log).highlighter = LineHighlighter(colors)
+        self.query_one(LogView).restyle(LineHighlighter(colors))
 
     def _restyle(self) -> None:
         self._apply_theme()
-        self._rewrite()
 
     # -- data in -------------------------------------------------------------
 
@@ -167,18 +98,13 @@ class LogsPane(Pane):
         self.lines.extend(batch)
         self.by_level.update(line.level or "other" for line in batch)
         self.by_pod.update(line.source for line in batch)
-        # the view keeps buffer_lines at most: lines it would prune at once are not formatted
-        visible = batch[-self.buffer_lines:] if len(batch) > self.buffer_lines else batch
-        if self.pattern is None:
-            shown = [format_line(line) for line in visible]
-        else:
-            shown = [format_line(line) for line in visible if self._matches(line)]
+        shown = batch if self.pattern is None else [ln for ln in batch if self._matches(ln)]
         if shown:
-            log = self.query_one(Log)
-            log.write_lines(shown, scroll_end=self.following)
+            log = self.query_one(LogView)
+            log.write(shown, scroll_end=self.following)
             if self.following and not log.is_vertical_scroll_end:
-                # Log follows only while already at the end; a modal on top or a prune
-                # can leave it one line short, and it would then never follow again.
+                # the view follows only while already at the end; a modal on top or a
+                # prune can leave it one line short, and it would then never follow again
                 log.scroll_end(animate=False, immediate=True, x_axis=False)
         self._show_patterns()
         self.refresh_subtitle()
@@ -189,10 +115,8 @@ class LogsPane(Pane):
         return bool(self.pattern.search(line.text) or self.pattern.search(line.source))
 
     def _rewrite(self) -> None:
-        log = self.query_one(Log)
-        log.clear()
-        log.write_lines([format_line(line) for line in self.lines if self._matches(line)],
-                        scroll_end=self.following)
+        self.query_one(LogView).replace([line for line in self.lines if self._matches(line)],
+                                        scroll_end=self.following)
 
     def show_patterns(self, snapshot: PatternSnapshot | None, since: datetime,
                       error: str = "") -> None:
@@ -246,7 +170,7 @@ class LogsPane(Pane):
         error.display = False
         self.pattern = pattern
         self.query_one(Input).display = False
-        self.query_one(Log).focus()
+        self.query_one(LogView).focus()
         self._rewrite()
         self.refresh_subtitle()
         return True
@@ -267,7 +191,7 @@ class LogsPane(Pane):
         if target > newest:
             target -= timedelta(days=1)  # 23:50 asked just after midnight: yesterday
         index = next((i for i, line in enumerate(shown) if line.ts >= target), len(shown) - 1)
-        log = self.query_one(Log)
+        log = self.query_one(LogView)
         first_held = len(shown) - log.line_count  # the view holds the newest lines only
         if index < first_held:
             index = first_held
@@ -281,7 +205,7 @@ class LogsPane(Pane):
     def close_filter(self) -> None:
         self.query_one(Input).display = False
         self.query_one("#log-filter-error", Label).display = False
-        self.query_one(Log).focus()
+        self.query_one(LogView).focus()
 
     def key_escape(self) -> None:
         if self.query_one(Input).display:
@@ -293,7 +217,7 @@ class LogsPane(Pane):
     def watch_following(self, following: bool) -> None:
         if not self.is_mounted:
             return
-        log = self.query_one(Log)
+        log = self.query_one(LogView)
         log.auto_scroll = following
         if following:
             log.scroll_end(animate=False)
