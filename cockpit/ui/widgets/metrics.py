@@ -125,7 +125,7 @@ class MetricsPane(Pane):
     def watch_stale(self, reason: str) -> None:
         super().watch_stale(reason)
         if reason:  # `w` still works while Prometheus is down: show which window it chose
-            self.border_subtitle = f"stale: {reason} · {self.live_subtitle()}"
+            self.border_subtitle = f"{self.live_subtitle()} · stale: {reason}"
 
     def watch_window_index(self) -> None:
         self.watch_stale(self.stale)
