@@ -15,11 +15,38 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import Check, Result, median, percentile
+from bench.ptyterm import PtyProcess
 from bench.session import PANE_TITLES, app_stats, start_cockpit
 
 LABELS = ("15m", "1h", "3h", "6h")
 INTERVAL_S = 0.137
 KEY_TIMEOUT_S = 2.0
+
+
+def press_w(proc: PtyProcess, seconds: float) -> tuple[list[float], int, int]:
+    """Press ``w`` every INTERVAL_S for ``seconds``: (latencies in ms, presses, keys lost).
+
+    The app must show the first window (15m) when this starts.
+    """
+    latencies: list[float] = []
+    lost = 0
+    index = 0
+    start = time.perf_counter()
+    presses = max(1, int(seconds / INTERVAL_S))
+    for number in range(presses):
+        due = start + number * INTERVAL_S
+        time.sleep(max(0.0, due - time.perf_counter()))
+        index = (index + 1) % len(LABELS)
+        mark = proc.mark()
+        sent = proc.send(b"w")
+        seen = proc.wait_for(f"window {LABELS[index]} (w)", mark, KEY_TIMEOUT_S)
+        if seen is None:
+            lost += 1
+        else:
+            latencies.append((seen[0] - sent) * 1000)
+        if number % 20 == 0:
+            proc.forget_before(mark)
+    return latencies, presses, lost
 
 
 def press_keys(home: Path, flood_args: list[str], seconds: float) -> dict[str, Any]:
@@ -29,24 +56,7 @@ def press_keys(home: Path, flood_args: list[str], seconds: float) -> dict[str, A
         if proc.wait_all(PANE_TITLES, 0, 30) is None:
             return {"error": "the app drew no full frame within 30 s"}
         time.sleep(0.5)  # the log command starts after the first frame
-        latencies: list[float] = []
-        lost = 0
-        index = 0
-        start = time.perf_counter()
-        presses = max(1, int(seconds / INTERVAL_S))
-        for number in range(presses):
-            due = start + number * INTERVAL_S
-            time.sleep(max(0.0, due - time.perf_counter()))
-            index = (index + 1) % len(LABELS)
-            mark = proc.mark()
-            sent = proc.send(b"w")
-            seen = proc.wait_for(f"window {LABELS[index]} (w)", mark, KEY_TIMEOUT_S)
-            if seen is None:
-                lost += 1
-            else:
-                latencies.append((seen[0] - sent) * 1000)
-            if number % 20 == 0:
-                proc.forget_before(mark)
+        latencies, presses, lost = press_w(proc, seconds)
         stats = _final_stats(proc, home)
         return {"latencies_ms": latencies, "presses": presses, "lost": lost, "stats": stats,
                 "pty_bytes": proc.bytes_read}

@@ -25,6 +25,7 @@ from bench.common import Result
 BENCHMARKS = {
     "ingest": "bench.ingest",
     "keys-under-flood": "bench.keys",
+    "keys-under-fault": "bench.keys_faults",
     "cold-start": "bench.coldstart",
     "memory": "bench.memory",
     "patterns": "bench.patterns",

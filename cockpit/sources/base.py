@@ -171,6 +171,8 @@ class ClusterSnapshot:
     pods: tuple[Pod, ...]
     events: tuple[ClusterEvent, ...]
     fetched_at: datetime
+    #: what the view leaves out, in words for the engineer: "showing 1000 of 5000 pods (capped)"
+    notes: tuple[str, ...] = ()
 
 
 class ClusterSource(Protocol):

@@ -7,8 +7,9 @@ failed and where, and retries back off with jitter.
 
 What is read is capped, so a huge namespace cannot stall or bloat the cockpit:
 at most MAX_PODS pods (asked of the server with ``limit``, cut again here if it
-ignores that), the newest MAX_REVISIONS revisions per deployment, and no single
-answer over k8s_client.MAX_BODY_BYTES.
+ignores that), the newest MAX_REVISIONS revisions per deployment, the newest
+MAX_EVENTS warnings, and no single answer over k8s_client.MAX_BODY_BYTES. A cap
+that bites is never silent: the snapshot's ``notes`` say what was left out.
 """
 
 from __future__ import annotations
@@ -32,6 +33,24 @@ SOURCE = "kubernetes"
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def capped_pods(body: dict[str, Any]) -> tuple[list[Any], str]:
+    """The pods to show from a list answer asked with ``limit``, and a note when capped.
+
+    A server honouring ``limit`` says there is more with ``metadata.continue`` (and
+    usually ``remainingItemCount``); one that ignores it sends everything.
+    """
+    items: list[Any] = body.get("items", [])
+    meta = body.get("metadata") or {}
+    if len(items) > MAX_PODS:
+        return items[:MAX_PODS], f"showing {MAX_PODS} of {len(items)} pods (capped)"
+    if not meta.get("continue"):
+        return items, ""
+    remaining = meta.get("remainingItemCount")
+    if isinstance(remaining, int) and remaining > 0:
+        return items, f"showing {len(items)} of {len(items) + remaining} pods (capped)"
+    return items, f"showing the first {len(items)} pods; the namespace has more (capped)"
 
 
 def new_revisions(previous: ClusterSnapshot | None, current: ClusterSnapshot) -> list[Revision]:
@@ -98,9 +117,11 @@ class KubernetesSource:
         """Seconds until the next request is attempted (0 when not backing off)."""
         return max(0.0, self._retry_at - self._clock())
 
+    def _get(self, path: str, query: list[tuple[str, Any]] | None = None) -> dict[str, Any]:
+        return k8s_client.get_json(self._client(), path, query, timeout=self.cfg.timeout_s)
+
     def _list(self, path: str, query: list[tuple[str, Any]] | None = None) -> list[Any]:
-        body = k8s_client.get_json(self._client(), path, query, timeout=self.cfg.timeout_s)
-        items: list[Any] = body.get("items", [])
+        items: list[Any] = self._get(path, query).get("items", [])
         return items
 
     def snapshot(self) -> ClusterSnapshot:
@@ -113,9 +134,9 @@ class KubernetesSource:
                 self._client()
                 deployments = self._list(f"/apis/apps/v1/namespaces/{ns}/deployments")
                 replicasets = self._list(f"/apis/apps/v1/namespaces/{ns}/replicasets")
-                pods = self._list(f"/api/v1/namespaces/{ns}/pods", [
+                pods, pods_note = capped_pods(self._get(f"/api/v1/namespaces/{ns}/pods", [
                     *([("labelSelector", self.cfg.selector)] if self.cfg.selector else []),
-                    ("limit", MAX_PODS)])[:MAX_PODS]
+                    ("limit", MAX_PODS)]))
             except k8s_client.KubeSetupError as exc:
                 self._health = SourceHealth(SOURCE, HealthState.DOWN, self._address, str(exc),
                                             self._health.last_ok, _now())
@@ -130,7 +151,7 @@ class KubernetesSource:
             except Exception as exc:  # events are optional: degrade, keep the rest
                 partial, _ = k8s_client.describe_error(exc, self._address, self.cfg.timeout_s)
                 events = []
-            snap = self._build(deployments, replicasets, pods, events)
+            snap = self._build(deployments, replicasets, pods, events, pods_note)
             self._last = snap
             self._backoff.reset()
             self._retry_at = 0.0
@@ -140,17 +161,29 @@ class KubernetesSource:
             return snap
 
     def _build(self, deployments: list[Any], replicasets: list[Any], pods: list[Any],
-               events: list[Any]) -> ClusterSnapshot:
+               events: list[Any], pods_note: str = "") -> ClusterSnapshot:
+        notes = [pods_note] if pods_note else []
+        revisions: dict[str, tuple[Revision, ...]] = {}
+        for dep in deployments:
+            name = dep["metadata"]["name"]
+            history = revisions_of(dep, replicasets)
+            if len(history) > MAX_REVISIONS:
+                notes.append(f"showing the newest {MAX_REVISIONS} of {len(history)} "
+                             f"revisions of {name} (capped)")
+            revisions[name] = tuple(history[-MAX_REVISIONS:])
         warnings = sorted((to_event(e) for e in events if e.get("type") == "Warning"),
-                          key=lambda e: e.last_seen)[-MAX_EVENTS:]
+                          key=lambda e: e.last_seen)
+        if len(warnings) > MAX_EVENTS:
+            notes.append(f"showing the newest {MAX_EVENTS} of {len(warnings)} warning "
+                         f"events (capped)")
         return ClusterSnapshot(
             namespace=self.namespace,
             deployments=tuple(to_deployment(d) for d in deployments),
-            revisions={d["metadata"]["name"]: revisions_of(d, replicasets)[-MAX_REVISIONS:]
-                       for d in deployments},
+            revisions=revisions,
             pods=tuple(to_pod(p) for p in pods),
-            events=tuple(warnings),
+            events=tuple(warnings[-MAX_EVENTS:]),
             fetched_at=_now(),
+            notes=tuple(notes),
         )
 
     def _fallback(self) -> ClusterSnapshot:

@@ -3,16 +3,19 @@
 A loopback server answers the four list calls of KubernetesSource in the
 Kubernetes list wire format (``kind: PodList``, ``metadata.continue`` and
 ``remainingItemCount`` when the client asks for a ``limit``), either honouring
-``limit`` as the API server does or ignoring it as a careless proxy might. The
+``limit`` as the API server does (with ``remainingItemCount``, or without it, as
+for a label-selected list), or ignoring it as a careless proxy might. The
 source must stay within its caps, keep the newest revisions in order, and the
-cluster pane must render the result.
+cluster pane must render the result and say that it is capped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import random
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -82,7 +85,7 @@ def _deployment() -> dict[str, Any]:
 class HugeCluster:
     """The list endpoints of one namespace, with pagination as the API server does it."""
 
-    def __init__(self, honour_limit: bool) -> None:
+    def __init__(self, honour_limit: bool, count_remaining: bool = True) -> None:
         rng = random.Random(9)
         replicasets = [_replicaset(rev) for rev in range(1, REVISIONS + 1)]
         rng.shuffle(replicasets)  # list order is by name, never by revision
@@ -91,8 +94,10 @@ class HugeCluster:
                       "pods": ("v1", "PodList", [_pod(i) for i in range(PODS)]),
                       "events": ("v1", "EventList", [])}
         self.honour_limit = honour_limit
+        self.count_remaining = count_remaining
         self.pad = 0  # extra bytes of whitespace after the pod list, for the byte cap
         self.asked: dict[str, Params] = {}
+        self.mode = ""
         self.server = LoopbackServer(self.handle)
 
     def handle(self, method: str, path: str, params: Params, body: bytes) -> Reply:
@@ -104,16 +109,26 @@ class HugeCluster:
         meta: dict[str, Any] = {"resourceVersion": "4242"}
         limit = int(params.get("limit", ["0"])[0])
         if self.honour_limit and 0 < limit < len(items):
-            meta.update({"continue": "eyJzdGFydCI6MTAwMH0", "remainingItemCount":
-                         len(items) - limit})
+            meta["continue"] = "eyJzdGFydCI6MTAwMH0"
+            if self.count_remaining:
+                meta["remainingItemCount"] = len(items) - limit
             items = items[:limit]
         doc = json.dumps({"apiVersion": version, "kind": kind, "metadata": meta, "items": items})
         return 200, "application/json", doc + (" " * self.pad if resource == "pods" else "")
 
 
-@pytest.fixture(params=[True, False], ids=["honours-limit", "ignores-limit"])
+PODS_NOTE = {"honours-limit": f"showing {MAX_PODS} of {PODS} pods (capped)",
+             "ignores-limit": f"showing {MAX_PODS} of {PODS} pods (capped)",
+             "no-remaining-count": f"showing the first {MAX_PODS} pods; the namespace has more "
+                                   f"(capped)"}
+REVISIONS_NOTE = f"showing the newest {MAX_REVISIONS} of {REVISIONS} revisions of {DEPLOY} (capped)"
+
+
+@pytest.fixture(params=list(PODS_NOTE))
 def cluster(request: pytest.FixtureRequest) -> Iterator[HugeCluster]:
-    fake = HugeCluster(honour_limit=request.param)
+    fake = HugeCluster(honour_limit=request.param != "ignores-limit",
+                       count_remaining=request.param != "no-remaining-count")
+    fake.mode = request.param
     fake.server.start()
     yield fake
     fake.server.stop()
@@ -131,15 +146,18 @@ class PaneApp(App[None]):
         self.query_one(ClusterPane).snapshot = self.snap
 
 
-async def _rendered(snapshot: ClusterSnapshot) -> tuple[list[str], int]:
+async def _rendered(snapshot: ClusterSnapshot) -> tuple[list[str], int, str]:
+    """The history's first revisions, the pod row count, and the pane's text on screen."""
     app = PaneApp(snapshot)
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(220, 40)) as pilot:
         await pilot.pause()
         pane = app.query_one(ClusterPane)
         history = pane.query_one("#table-history")
         pods = pane.query_one("#table-pods")
         first = [str(history.get_row_at(i)[0]) for i in range(3)]  # type: ignore[attr-defined]
-        return first, int(pods.row_count)  # type: ignore[attr-defined]
+        svg = app.export_screenshot()
+        screen = html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+        return first, int(pods.row_count), screen  # type: ignore[attr-defined]
 
 
 def test_5k_pods_and_1k_revisions_stay_within_caps(cluster: HugeCluster, tmp_path: Any,
@@ -157,11 +175,30 @@ def test_5k_pods_and_1k_revisions_stay_within_caps(cluster: HugeCluster, tmp_pat
     assert snap.revisions[DEPLOY][-1].change_cause == f"deploy build {REVISIONS}"
     assert [d.revision for d in snap.deployments] == [REVISIONS]
 
-    first, pod_rows = asyncio.run(_rendered(snap))
+    assert snap.notes == (PODS_NOTE[cluster.mode], REVISIONS_NOTE)
+
+    first, pod_rows, screen = asyncio.run(_rendered(snap))
     assert first == [str(REVISIONS), str(REVISIONS - 1), str(REVISIONS - 2)]
     assert pod_rows == MAX_PODS
+    assert PODS_NOTE[cluster.mode] in screen and REVISIONS_NOTE in screen, screen
     tally.hostile_input("5k pods")
     tally.hostile_input("1k revisions")
+
+
+def test_an_uncapped_view_says_nothing_about_caps(tmp_path: Any) -> None:
+    cluster = HugeCluster(honour_limit=True)
+    del cluster.items["pods"][2][MAX_PODS:], cluster.items["replicasets"][2][MAX_REVISIONS:]
+    cluster.server.start()
+    try:
+        kubeconfig = write_kubeconfig(tmp_path / "kubeconfig", cluster.server.url, NS,
+                                      context="huge")
+        snap = KubernetesSource(KubernetesConfig(kubeconfig=str(kubeconfig), context="huge",
+                                                 namespace=NS)).snapshot()
+    finally:
+        cluster.server.stop()
+    assert len(snap.pods) == MAX_PODS and snap.notes == ()
+    _, _, screen = asyncio.run(_rendered(snap))
+    assert "capped" not in screen
 
 
 def test_oversized_list_is_refused_and_the_last_snapshot_kept(tmp_path: Any,

@@ -81,6 +81,9 @@ async def test_failing_source_marks_pane_stale_and_keys_still_work(
         await until(pilot, lambda: bool(pane.stale), "metrics pane marked stale")
         assert "connection refused by 127.0.0.1:9" in pane.stale
         assert "stale: ConnectionError: connection refused" in str(pane.border_subtitle)
+        await pilot.press("w")  # the window still cycles, and the border says so
+        await until(pilot, lambda: "window 1h (w)" in str(pane.border_subtitle), "window 1h")
+        assert "stale: ConnectionError" in str(pane.border_subtitle)
         await pilot.press("a")
         metrics.fail = ""
         await until(pilot, lambda: not pane.stale, "stale mark gone once the source is back")

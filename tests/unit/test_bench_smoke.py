@@ -33,5 +33,6 @@ def test_unknown_benchmark_is_one_clear_error() -> None:
                           capture_output=True, text=True, timeout=60, cwd=REPO)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "bench: unknown benchmark nosuch; choose from ingest, keys-under-flood, cold-start, "
+        "bench: unknown benchmark nosuch; choose from ingest, keys-under-flood, "
+        "keys-under-fault, cold-start, "
         "memory, patterns, postmortem, journal"]

@@ -1,5 +1,8 @@
 """Cluster pane: firing alerts, deployments, the affected deployment's revision history,
 pods with restarts and last termination reason, and warning events, one tab each.
+
+When the source capped what it read (a huge namespace), a line above the tabs
+says so, so a missing pod is never mistaken for an absent one.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import DataTable, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from cockpit.incident.metrics import format_duration
 from cockpit.sources.base import Alert, ClusterSnapshot
@@ -44,6 +47,9 @@ class ClusterPane(Pane):
         self.deployment = deployment  # whose revision history to show
 
     def compose(self) -> ComposeResult:
+        notes = Static(id="cluster-notes")
+        notes.display = False
+        yield notes
         with TabbedContent(id="cluster-tabs"):
             for key, (title, columns) in TABS.items():
                 with TabPane(title, id=f"tab-{key}"):
@@ -79,6 +85,7 @@ class ClusterPane(Pane):
     def watch_snapshot(self, snapshot: ClusterSnapshot | None) -> None:
         if snapshot is None:
             return
+        self._show_notes(snapshot.notes)
         now = self._now()
         error, success = theme_color(self, "error"), theme_color(self, "success")
         deployments = self._table("deployments")
@@ -111,3 +118,9 @@ class ClusterPane(Pane):
             events.add_row(age(now, event.last_seen), Text(inert(event.reason, 60)),
                            Text(inert(event.object, 80)), str(event.count),
                            Text(inert(event.message, 300)))
+
+    def _show_notes(self, notes: tuple[str, ...]) -> None:
+        line = self.query_one("#cluster-notes", Static)
+        line.display = bool(notes)
+        line.update(Text("; ".join(inert(note, 200) for note in notes),
+                         style=theme_color(self, "warning")))

@@ -122,8 +122,13 @@ class MetricsPane(Pane):
     def cycle_window(self) -> None:
         self.window_index = (self.window_index + 1) % len(WINDOWS)
 
+    def watch_stale(self, reason: str) -> None:
+        super().watch_stale(reason)
+        if reason:  # `w` still works while Prometheus is down: show which window it chose
+            self.border_subtitle = f"{self.live_subtitle()} · stale: {reason}"
+
     def watch_window_index(self) -> None:
-        self.refresh_subtitle()
+        self.watch_stale(self.stale)
 
     def watch_panels(self) -> None:
         self._redraw()

@@ -1,0 +1,111 @@
+"""Benchmark, keys under fault: is the app still quick to answer while its sources fail?
+
+Issue #9: "for each fault the app stays responsive (keys still handled within the
+keys-under-flood budget)". The scenario simulator (api-gateway, 10x) runs in this
+process, as in bench/memory.py, with faults injected for the whole session; the
+real app runs on a pty pointed at it, every pane live (logs followed from the
+simulated pods, no flood). We press ``w`` every ~137 ms (bench/keys.press_w) and
+time until the metrics border shows the new window.
+
+Two sessions, because the simulator answers a Kubernetes request with the first
+k8s fault that applies (so a 3 s latency would hide the log cut):
+
+* ``latency``: prometheus:down, alertmanager:500, k8s:latency=3s
+* ``streams``: prometheus:down, alertmanager:500, k8s:watch-drop, logs:disconnect
+
+Targets and baseline are keys-under-flood's (30/75/150 ms, no key lost; the idle
+app with no sources, measured in the same run).
+"""
+
+from __future__ import annotations
+
+import socketserver
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import PYTHON, REPO, Check, Result, child_env, median, percentile
+from bench.keys import INTERVAL_S, press_keys, press_w
+from bench.ptyterm import PtyProcess
+from bench.session import PANE_TITLES
+
+SESSIONS: dict[str, tuple[str, ...]] = {
+    "latency": ("prometheus:down", "alertmanager:500", "k8s:latency=3s"),
+    "streams": ("prometheus:down", "alertmanager:500", "k8s:watch-drop", "logs:disconnect"),
+}
+
+
+def _start_app(home: Path, config_toml: str) -> PtyProcess:
+    """``cockpit --config … open --title bench`` on a pty with a private home."""
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "bench-config.toml"
+    config.write_text(config_toml)
+    return PtyProcess([PYTHON, "-m", "cockpit", "--config", str(config), "open", "--title",
+                       "bench"], child_env(COCKPIT_HOME=str(home)), cwd=str(REPO))
+
+
+def under_faults(home: Path, faults: tuple[str, ...], seconds: float) -> dict[str, Any]:
+    """One app session against a simulator with ``faults`` always on; ``w`` for ``seconds``."""
+    from cockpit.scenario import load_scenario
+    from cockpit.scenario.sim import Simulator
+
+    sim = Simulator(load_scenario("api-gateway"), speed=10.0, anchor="now", faults=faults)
+    sim.start()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        proc = _start_app(home, sim.config_toml(sim.write_kubeconfig(home / "kubeconfig")))
+        try:
+            started = proc.wait_all(PANE_TITLES, 0, 30)
+            if started is None:
+                return {"error": f"the app drew no full frame within 30 s under {faults}"}
+            time.sleep(0.5)  # let the sources make their first (failing) calls
+            latencies, presses, lost = press_w(proc, seconds)
+            stale = proc.wait_for("stale:", 0, 3.0) is not None
+        finally:
+            proc.stop()
+    finally:
+        sim.stop()
+    return {"latencies_ms": latencies, "presses": presses, "lost": lost,
+            "first_frame_ms": round((started - proc.started) * 1000),
+            "stale_on_screen": stale}
+
+
+def run(quick: bool) -> Result:
+    # the app is killed mid-request at the end: its torn connections are not news
+    socketserver.BaseServer.handle_error = lambda *_args: None  # type: ignore[method-assign]
+    seconds = 10.0 if quick else 20.0
+    base = Path(tempfile.mkdtemp(prefix="bench-keys-faults-"))
+    idle_home = base / "idle"
+    idle = press_keys(idle_home, ["--seconds", "0", "--report", str(idle_home / "flood.json")],
+                      4.0 if quick else 10.0)
+    sessions = {name: under_faults(base / name, faults, seconds / len(SESSIONS))
+                for name, faults in SESSIONS.items()}
+    result = Result("keys-under-fault", details={
+        "faults": {name: list(faults) for name, faults in SESSIONS.items()},
+        "press_seconds": seconds, "interval_ms": INTERVAL_S * 1000})
+    for side in (idle, *sessions.values()):
+        if "error" in side:
+            result.error = side["error"]
+            return result
+    lat = [ms for side in sessions.values() for ms in side["latencies_ms"]]
+    base_lat = idle["latencies_ms"]
+    lost = sum(side["lost"] for side in sessions.values())
+    result.checks = [
+        Check("p50", median(lat), 30.0, "ms", baseline=median(base_lat)),
+        Check("p95", percentile(lat, 95), 75.0, "ms", baseline=percentile(base_lat, 95)),
+        Check("max", max(lat, default=0.0), 150.0, "ms", baseline=max(base_lat, default=0.0)),
+        Check("keys lost", float(lost), 0.0, "keys", baseline=float(idle["lost"])),
+    ]
+    for check in result.checks[:3]:
+        check.ratio = check.figure / check.baseline if check.figure and check.baseline else None
+    for name, side in sessions.items():
+        result.details[name] = {
+            "presses": side["presses"], "lost": side["lost"],
+            "p50_ms": round(median(side["latencies_ms"]), 1),
+            "p95_ms": round(percentile(side["latencies_ms"], 95), 1),
+            "max_ms": round(max(side["latencies_ms"], default=0.0), 1),
+            "first_frame_ms": side["first_frame_ms"],
+            "stale_on_screen": side["stale_on_screen"]}
+    result.details["idle_presses"] = idle["presses"]
+    return result
