@@ -52,7 +52,7 @@ async def test_buffer_is_bounded_and_counts_dropped_lines(make_app: AppFactory) 
         view = pane.query_one(LogView)
         assert view.line_count == 100 and len(pane.lines) == 100
         assert view.lines[-1].endswith("line 249")
-        assert "150 dropped" in str(pane.border_subtitle)
+        await until(pilot, lambda: "150 dropped" in str(pane.border_subtitle), "dropped count")
 
 
 async def test_pause_and_follow(make_app: AppFactory) -> None:

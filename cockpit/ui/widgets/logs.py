@@ -13,12 +13,14 @@ import re
 from collections import Counter, deque
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from time import monotonic
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
@@ -37,6 +39,8 @@ from cockpit.ui.widgets.pane import Pane, theme_color
 from cockpit.ui.widgets.patterns_view import render_patterns
 
 __all__ = ["LEVELS", "LogsPane", "format_line", "short_source"]
+
+COUNTS_EVERY_S = 0.5
 
 
 class LogsPane(Pane):
@@ -59,6 +63,8 @@ class LogsPane(Pane):
         self.patterns_error = ""
         self.since = datetime.now(UTC)
         self._pattern_rows = -1  # rows in the patterns column (its height follows them)
+        self._counts_shown_at = 0.0
+        self._counts_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -106,6 +112,21 @@ class LogsPane(Pane):
                 # the view follows only while already at the end; a modal on top or a
                 # prune can leave it one line short, and it would then never follow again
                 log.scroll_end(animate=False, immediate=True, x_axis=False)
+        self._counts_changed()
+
+    def _counts_changed(self) -> None:
+        """Line counts in the border and the level counts beside the stream, at most
+        every COUNTS_EVERY_S: a new border or column dirties the whole pane, and under a
+        flood repainting it on every drain cost more than the stream itself."""
+        waited = monotonic() - self._counts_shown_at
+        if waited >= COUNTS_EVERY_S:
+            self._show_counts()
+        elif self._counts_timer is None:
+            self._counts_timer = self.set_timer(COUNTS_EVERY_S - waited, self._show_counts)
+
+    def _show_counts(self) -> None:
+        self._counts_timer = None
+        self._counts_shown_at = monotonic()
         self._show_patterns()
         self.refresh_subtitle()
 
