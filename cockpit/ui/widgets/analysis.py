@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import DataTable, Label, Log, Static, TextArea
+from textual.widgets import DataTable, Label, Log, Static
 
 from cockpit.incident.model import Hypothesis
 from cockpit.ui.inert import inert
@@ -36,6 +36,8 @@ class PayloadScreen(ModalScreen[None]):
         self.path = path
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea  # only this modal needs it (~20 ms to import)
+
         try:
             text = self.path.read_text(encoding="utf-8")
         except OSError as exc:

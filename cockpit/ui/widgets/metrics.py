@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.reactive import reactive
 from textual.widgets import Label
-from textual_plotext import PlotextPlot
 
 from cockpit.sources.base import PanelData
 from cockpit.ui.detect import breached
@@ -54,11 +53,16 @@ class PanelView(Vertical):
         self.title = title
 
     def compose(self) -> ComposeResult:
+        # plotext costs ~50 ms to import: only a screen with panels pays for it.
+        from textual_plotext import PlotextPlot
+
         yield Label(Text(inert(self.title, 80)), classes="panel-caption")
         yield PlotextPlot()
 
     def show(self, panel: PanelData | None, markers: Sequence[Marker], window_label: str) -> None:
         caption = self.query_one(".panel-caption", Label)
+        from textual_plotext import PlotextPlot  # imported by compose already
+
         plot = self.query_one(PlotextPlot)
         plt = plot.plt
         plt.clear_data()

@@ -6,6 +6,8 @@ A pane whose source failed keeps its last data and says so in its border
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.color import Color, ColorParseError
 from textual.containers import Vertical
 from textual.reactive import reactive
@@ -44,8 +46,10 @@ class Pane(Vertical, can_focus=True):
     #: Why the data shown is old ("" when it is live).
     stale: reactive[str] = reactive("")
 
-    def on_mount(self) -> None:
-        self.border_title = self.PANE_TITLE
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # The title is set at construction, not on mount, so it is on the first frame.
+        cls.BORDER_TITLE = cls.PANE_TITLE
 
     def watch_stale(self, reason: str) -> None:
         self.set_class(bool(reason), "-stale")
