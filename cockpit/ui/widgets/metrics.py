@@ -71,7 +71,7 @@ class PanelView(Vertical):
         if panel is None or not panel.series or not panel.series[0].points:
             reason = inert(panel.error, 200) if panel and panel.error else "no data yet"
             text.append(f"  {reason}", style=theme_color(self, "foreground-muted"))
-            caption.update(text)
+            caption.update(text, layout=False)  # one row, always: no screen-wide layout
             plot.refresh()
             return
         points = panel.series[0].points
@@ -83,7 +83,7 @@ class PanelView(Vertical):
         arrow = "▲" if change > 0 else "▼" if change < 0 else "="
         text.append(f" {arrow}{format_value(abs(change), panel.unit)}/{window_label}",
                     style=theme_color(self, "foreground-muted"))
-        caption.update(text)
+        caption.update(text, layout=False)
         end = panel.end
         xs = [(ts - end) / 60 for ts, _ in points]
         plt.plot(xs, [v for _, v in points], marker="braille", color=theme_rgb(self, "primary"))
