@@ -45,6 +45,7 @@ class ClusterPane(Pane):
     def __init__(self, deployment: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.deployment = deployment  # whose revision history to show
+        self._notes: tuple[str, ...] = ()  # what the capped-view line says now
 
     def compose(self) -> ComposeResult:
         notes = Static(id="cluster-notes")
@@ -120,6 +121,10 @@ class ClusterPane(Pane):
                            Text(inert(event.message, 300)))
 
     def _show_notes(self, notes: tuple[str, ...]) -> None:
+        # every poll brings a snapshot: touch the line (a screen-wide layout) only on change
+        if notes == self._notes:
+            return
+        self._notes = notes
         line = self.query_one("#cluster-notes", Static)
         line.display = bool(notes)
         line.update(Text("; ".join(inert(note, 200) for note in notes),

@@ -100,7 +100,12 @@ class LogView(ScrollView, can_focus=True):
         return self._lines
 
     def write(self, batch: Sequence[LogLine], scroll_end: bool | None = None) -> None:
-        """Append ``batch``; the oldest lines beyond ``max_lines`` fall out."""
+        """Append ``batch``; the oldest lines beyond ``max_lines`` fall out.
+
+        ``scroll_end=None`` follows only while the view is at the end (``auto_scroll``);
+        True always scrolls to the newest line (a pane that is following says so even
+        when a modal or a prune left the view a line short); False stays put.
+        """
         if not batch:
             return
         at_end = self.is_vertical_scroll_end
@@ -110,8 +115,8 @@ class LogView(ScrollView, can_focus=True):
         self._appended += len(batch)
         self._width = max(self._width, max(map(self.width_of, batch)))
         self.virtual_size = Size(self._width, len(self._lines))
-        follow = self.auto_scroll if scroll_end is None else scroll_end
-        if follow and at_end and not self.is_vertical_scrollbar_grabbed:
+        follow = self.auto_scroll and at_end if scroll_end is None else scroll_end
+        if follow and not self.is_vertical_scrollbar_grabbed:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
         self.refresh()
 

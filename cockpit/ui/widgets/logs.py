@@ -106,12 +106,7 @@ class LogsPane(Pane):
         self.by_pod.update(line.source for line in batch)
         shown = batch if self.pattern is None else [ln for ln in batch if self._matches(ln)]
         if shown:
-            log = self.query_one(LogView)
-            log.write(shown, scroll_end=self.following)
-            if self.following and not log.is_vertical_scroll_end:
-                # the view follows only while already at the end; a modal on top or a
-                # prune can leave it one line short, and it would then never follow again
-                log.scroll_end(animate=False, immediate=True, x_axis=False)
+            self.query_one(LogView).write(shown, scroll_end=self.following)
         self._counts_changed()
 
     def _counts_changed(self) -> None:
