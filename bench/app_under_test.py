@@ -35,7 +35,7 @@ def _dump() -> None:
     if not target or not _apps or _apps[0].main_screen is None:
         return
     screen = _apps[0].main_screen
-    ingest = getattr(screen, "_ingest", None)
+    ingest = getattr(screen, "_logs", None)
     if ingest is None:
         return
     from cockpit.ui.widgets.logs import LogsPane

@@ -87,6 +87,36 @@ def rss_kb(pid: int | None = None) -> tuple[int, int]:
     return rss, hwm
 
 
+def descendants(pid: int) -> list[int]:
+    """Every live descendant of ``pid`` (children of all its threads, recursively)."""
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children") as children:
+                    kids = [int(k) for k in children.read().split()]
+            except OSError:
+                continue
+            found.extend(kids)
+            todo.extend(kids)
+    return found
+
+
+def tree_rss_kb(pid: int | None = None) -> int:
+    """VmRSS of ``pid`` plus all its descendants (the log process, the pattern miner), kB.
+
+    cockpit's work is spread over processes; its memory is what they hold together.
+    """
+    root = pid or os.getpid()
+    return sum(rss_kb(p)[0] for p in [root, *descendants(root)])
+
+
 def percentile(values: Sequence[float], pct: float) -> float:
     """Nearest-rank percentile (``pct`` in 0..100); 0.0 for no values."""
     if not values:

@@ -46,8 +46,8 @@ def run(quick: bool) -> Result:
     cockpit, bare = sides["cockpit"], sides["bare"]
     rate = median([s["rate"] for s in cockpit])
     bare_rate = median([s["rate"] for s in bare])
-    growth_mb = median([(s["hwm_kb"] - s["idle_rss_kb"]) / 1024 for s in cockpit])
-    bare_growth_mb = median([(s["hwm_kb"] - s["idle_rss_kb"]) / 1024 for s in bare])
+    growth_mb = median([(s["tree_peak_kb"] - s["idle_rss_kb"]) / 1024 for s in cockpit])
+    bare_growth_mb = median([(s["tree_peak_kb"] - s["idle_rss_kb"]) / 1024 for s in bare])
     exact = all(s["pane_exact"] for s in cockpit)
     result.checks = [
         Check("lines/s", rate, 50_000, "lines/s", higher_is_better=True, baseline=bare_rate,

@@ -1,12 +1,14 @@
 """One side of the ingest benchmark, run in its own process on a pty (see ingest.py).
 
 ``cockpit`` mode: 50 pods' byte streams, cut into 4 KiB chunks anywhere, go
-through the app's real path — LineSplitter per pod, the screen's LogIngest
-(timestamp, level tagging, bounded buffer), the 50 ms drain timer and
-``LogsPane.append`` — into a 10k-line pane. The feeder is as fast as the
-ingest takes lines without overflowing (like a reader that is never the
-bottleneck). ``bare`` mode: the same lines, already formatted, written straight
-into a bare Textual ``Log`` from a thread. Prints one JSON object to ``--out``.
+through the app's real path — in the log process, a LineSplitter per pod and
+the LogIngest (timestamp, level tagging, bounded buffer), the pattern miner's
+queue and the pipe to the app; in the app, the drain timer and
+``LogsPane.append`` — into a 10k-line pane. The feeder is a lossless source,
+as fast as the ingest takes lines without overflowing (like a reader that is
+never the bottleneck). ``bare`` mode: the same lines, already formatted, written
+straight into a bare Textual ``Log`` from a thread. Memory is the RSS of the app
+and its child processes together. Prints one JSON object to ``--out``.
 """
 
 from __future__ import annotations
@@ -19,24 +21,27 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.widgets import Log
 
-from bench.common import rss_kb
+from bench.common import rss_kb, tree_rss_kb
 from bench.flood import LEVELS, MESSAGES, pod_names
 from cockpit.config import Config
 from cockpit.config.schema import KubernetesConfig
 from cockpit.incident.model import Severity
 from cockpit.incident.store import IncidentStore
 from cockpit.sources.base import LogLine
+from cockpit.sources.logs.process import LogProcess
 from cockpit.sources.logs.split import LineSplitter
 from cockpit.ui.app import create_app
 from cockpit.ui.sources import SourceSet
 from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.logs import LogsPane
+from cockpit.ui.wiring import LazyLogs
 
 CHUNK_BYTES = 4096
 PANE_LINES = 10_000
@@ -68,77 +73,84 @@ def pod_streams(total: int, pods: int) -> Iterator[tuple[str, bytes]]:
 
 
 class ChunkSource:
-    """A LogSource that replays :func:`pod_streams` through one LineSplitter per pod."""
+    """A lossless LogSource replaying :func:`pod_streams` through one LineSplitter per pod.
 
-    def __init__(self, total: int, pods: int) -> None:
-        self.total, self.pods = total, pods
-        self.go = threading.Event()
-        self.room: Any = None  # () -> bool: may we put another batch without dropping?
-        self.started = 0.0
-        self.last_texts: deque[str] = deque(maxlen=PANE_LINES)
+    Built inside the log process from its picklable arguments, like every source the
+    config describes; it starts when ``go_file`` exists, so the idle app is measured first.
+    """
+
+    lossless = True  # a replay waits for room in the ingest instead of losing lines
+
+    def __init__(self, total: int, pods: int, go_file: str = "") -> None:
+        self.total, self.pods, self.go_file = total, pods, go_file
 
     def follow(self) -> Iterator[list[LogLine]]:
-        self.go.wait()
+        while self.go_file and not Path(self.go_file).exists():
+            time.sleep(0.002)
         splitters = {name: LineSplitter() for name in pod_names(self.pods)}
-        self.started = time.perf_counter()
         for pod, chunk in pod_streams(self.total, self.pods):
             now = datetime.now(UTC)
-            batch = [LogLine(now, pod, text, "", "", cut)
-                     for text, cut in splitters[pod].feed(chunk)]
-            while not self.room():
-                time.sleep(0.005)
-            self.last_texts.extend(line.text.partition(" ")[2] for line in batch)
-            yield batch
+            yield [LogLine(now, pod, text, "", "", cut) for text, cut in splitters[pod].feed(chunk)]
         for pod, splitter in splitters.items():
             rest = [LogLine(datetime.now(UTC), pod, text, "", "", cut)
                     for text, cut in splitter.flush()]
             if rest:
-                self.last_texts.extend(line.text.partition(" ")[2] for line in rest)
                 yield rest
 
     def stop(self) -> None:
-        self.go.set()
+        pass
+
+
+def expected_tail(total: int, pods: int) -> list[str]:
+    """The texts the pane must hold at the end: the replay's last 10k lines, stamp cut."""
+    tail: deque[str] = deque(maxlen=PANE_LINES)
+    for batch in ChunkSource(total, pods).follow():
+        tail.extend(line.text.partition(" ")[2] for line in batch)
+    return list(tail)
 
 
 def _wait_for_screen(app: Any) -> Any:
-    """The main screen once its sources started, then a short settle (the idle state)."""
+    """The main screen once its log process runs, then a short settle (the idle state)."""
     deadline = time.perf_counter() + 30
     while time.perf_counter() < deadline:
         screen = app.main_screen
-        if screen is not None and hasattr(screen, "_ingest") and app.workers:
+        logs = getattr(screen, "_logs", None)
+        if isinstance(logs, LogProcess) and logs.running():
             time.sleep(SETTLE_S)
             return screen
         time.sleep(0.01)
-    raise RuntimeError("the cockpit screen did not start within 30 s")
+    raise RuntimeError("the cockpit's log process did not start within 30 s")
 
 
 def run_cockpit(total: int, pods: int) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     loaded = IncidentStore(home / "incidents").create(
         "bench ingest", Severity.SEV2, ["api-gateway"], commander="bench")
-    source = ChunkSource(total, pods)
+    go_file = home / "go"
+    source = LazyLogs("logs", partial(ChunkSource, total, pods, str(go_file)))
     config = Config(kubernetes=KubernetesConfig(enabled=False))
     app = create_app(config, loaded, SourceSet(logs=[source]))
     result: dict[str, Any] = {}
 
     def drive() -> None:
         screen = _wait_for_screen(app)
-        ingest = screen._ingest
+        logs = screen._logs
         pane = app.call_from_thread(screen.query_one, LogsPane)
-        room = ingest.capacity - CHUNK_BYTES  # a batch never has more lines than bytes
-        source.room = lambda: len(ingest) < room
-        result["idle_rss_kb"] = rss_kb()[0]
-        source.go.set()
+        result["idle_rss_kb"] = tree_rss_kb()
+        started = time.perf_counter()
+        go_file.touch()
+        peak = 0
         while pane.received < total:
             time.sleep(0.01)
-        elapsed = time.perf_counter() - source.started
+            peak = max(peak, tree_rss_kb())
+        elapsed = time.perf_counter() - started
         rss, hwm = rss_kb()
+        expected = expected_tail(total, pods)
 
         def check() -> dict[str, Any]:
             log = pane.query_one(LogView)
-            expected = list(source.last_texts)
             held = [line.text for line in pane.lines]
-            stats = ingest.stats()
+            stats = logs.stats()
             return {"pane_exact": held == expected and log.line_count == PANE_LINES
                     and log.lines[-1].endswith(expected[-1])
                     and log.lines[0].endswith(expected[0]),
@@ -147,7 +159,7 @@ def run_cockpit(total: int, pods: int) -> dict[str, Any]:
 
         result.update(app.call_from_thread(check))
         result.update(seconds=elapsed, lines=total, rate=total / elapsed, rss_kb=rss,
-                      hwm_kb=hwm)
+                      hwm_kb=hwm, tree_peak_kb=peak)
         app.call_from_thread(app.exit)
 
     _start(app, drive, result)
@@ -169,7 +181,7 @@ def run_bare(total: int, pods: int, batch: int = 2000) -> dict[str, Any]:
             time.sleep(0.01)
         time.sleep(SETTLE_S)
         log = app.call_from_thread(app.query_one, Log)
-        result["idle_rss_kb"] = rss_kb()[0]
+        result["idle_rss_kb"] = tree_rss_kb()
         clock = f"{datetime.now(UTC):%H:%M:%S}"
         started = time.perf_counter()
         for first in range(0, total, batch):
@@ -179,7 +191,7 @@ def run_bare(total: int, pods: int, batch: int = 2000) -> dict[str, Any]:
         elapsed = time.perf_counter() - started
         rss, hwm = rss_kb()
         result.update(seconds=elapsed, lines=total, rate=total / elapsed, rss_kb=rss,
-                      hwm_kb=hwm, log_lines=log.line_count)
+                      hwm_kb=hwm, tree_peak_kb=hwm, log_lines=log.line_count)
         app.call_from_thread(app.exit)
 
     _start(app, drive, result)

@@ -4,8 +4,8 @@ Why here and not in the sources: scheduling, backoff and the "never crash the
 app" rule are the UI's business. Each loop schedules its next poll when the
 last one ends; a failure doubles the delay (up to a minute), is reported as a
 ``SourceHealthChanged`` with the reason, and the last good data stays on screen.
-Log lines go through a bounded :class:`LogIngest` that the screen drains on a
-timer, so a flood of lines never floods the message queue.
+Log lines take another road (:mod:`cockpit.ui.log_hub`): a bounded ingest the
+screen drains on a timer, so a flood of lines never floods the message queue.
 """
 
 from __future__ import annotations
@@ -18,16 +18,11 @@ from datetime import datetime
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from cockpit.sources.base import AlertSource, HealthState, LogSource, SourceHealth
-from cockpit.sources.logs.ingest import LogIngest
+from cockpit.sources.base import AlertSource, HealthState, SourceHealth
+from cockpit.sources.logs.pump import describe
 from cockpit.ui.messages import AlertsChanged, SourceHealthChanged
 
 MAX_BACKOFF_S = 60.0
-
-
-def describe(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _checked(probe: Callable[[], SourceHealth] | None, name: str, now: datetime) -> SourceHealth:
@@ -102,24 +97,3 @@ async def poll_alerts(target: MessagePump, source: AlertSource, interval: float,
         target.post_message(SourceHealthChanged(health, "alerts"))
         delay = _next_delay(health, delay, interval)
         await asyncio.sleep(delay)
-
-
-def follow_logs(target: MessagePump, source: LogSource, ingest: LogIngest,
-                stop: threading.Event, clock: Callable[[], datetime]) -> None:
-    """Thread worker: feed one log source's batches into ``ingest`` until ``stop``."""
-    delay = 1.0
-    while not stop.is_set():
-        try:
-            target.post_message(SourceHealthChanged(
-                SourceHealth("logs", HealthState.OK, checked_at=clock()), "logs"))
-            for batch in source.follow():
-                ingest.put(batch)
-                if stop.is_set():
-                    return
-            return  # the source ended by itself
-        except Exception as exc:
-            target.post_message(SourceHealthChanged(
-                SourceHealth("logs", HealthState.DOWN, last_error=describe(exc),
-                             checked_at=clock()), "logs"))
-            stop.wait(delay)
-            delay = min(delay * 2, MAX_BACKOFF_S)

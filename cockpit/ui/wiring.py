@@ -11,9 +11,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from cockpit.config import Config, PanelConfig
+from cockpit.config.schema import KubernetesConfig, LogsConfig
 from cockpit.sources.base import (
     Alert,
     ClusterSnapshot,
@@ -76,8 +78,11 @@ class LazyAlerts(_Lazy[Any]):
 
 
 class LazyLogs(_Lazy[Any]):
+    """A log source built on first use; ``spawn_factory`` lets the log process build it."""
+
     def __init__(self, name: str, factory: Callable[[], Any]) -> None:
         super().__init__(name, factory)
+        self.spawn_factory = factory  # picklable: a module-level function and plain config
         self._stopped = False
 
     def follow(self) -> Iterator[list[LogLine]]:
@@ -122,30 +127,34 @@ def build_sources(config: Config, clock: Callable[[], datetime] | None = None) -
 
             return KubernetesSource(config.kubernetes)
 
-        def pod_logs() -> Any:
-            from cockpit.sources.k8s_logs import PodLogFollower
-
-            return PodLogFollower(config.kubernetes, deployment=service,
-                                  max_streams=config.logs.max_streams,
-                                  tail_lines=config.logs.tail_lines)
-
         sources.cluster = LazyCluster("kubernetes", kubernetes)
         if service or config.kubernetes.selector:
-            sources.logs.append(LazyLogs("logs", pod_logs))
+            sources.logs.append(LazyLogs("logs", partial(
+                pod_log_follower, config.kubernetes, service, config.logs)))
     if config.logs.files:
-        def files() -> Any:
-            from cockpit.sources.logs.files import FileFollower
-
-            return FileFollower(config.logs.files, tail_lines=config.logs.tail_lines,
-                                max_line_length=config.logs.max_line_length)
-
-        sources.logs.append(LazyLogs("logs", files))
+        sources.logs.append(LazyLogs("logs", partial(file_follower, config.logs)))
     if config.logs.command:
-        def command() -> Any:
-            from cockpit.sources.logs.command import CommandFollower
-
-            return CommandFollower(config.logs.command,
-                                   max_line_length=config.logs.max_line_length)
-
-        sources.logs.append(LazyLogs("logs", command))
+        sources.logs.append(LazyLogs("logs", partial(command_follower, config.logs)))
     return sources
+
+
+# Module-level log factories: pickled into the log process, which builds the follower there.
+
+def pod_log_follower(kubernetes: KubernetesConfig, service: str, logs: LogsConfig) -> Any:
+    from cockpit.sources.k8s_logs import PodLogFollower
+
+    return PodLogFollower(kubernetes, deployment=service, max_streams=logs.max_streams,
+                          tail_lines=logs.tail_lines)
+
+
+def file_follower(logs: LogsConfig) -> Any:
+    from cockpit.sources.logs.files import FileFollower
+
+    return FileFollower(logs.files, tail_lines=logs.tail_lines,
+                        max_line_length=logs.max_line_length)
+
+
+def command_follower(logs: LogsConfig) -> Any:
+    from cockpit.sources.logs.command import CommandFollower
+
+    return CommandFollower(logs.command, max_line_length=logs.max_line_length)

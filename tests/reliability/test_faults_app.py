@@ -56,8 +56,10 @@ async def test_outage_is_journalled_once_and_keys_work_meanwhile(
         await pilot.press("n", *"pool exhausted", "enter")
         await until(pilot, lambda: bool(journal_events(path, EventKind.NOTE)), "the note")
         move(sim, "10:34")
+        # a source that was down retries with a doubling delay (1, 2, 4, 8 s...): on a
+        # busy machine the outage above lasts long enough for a retry to be 16 s away
         await until(pilot, lambda: set(watched) <= set(kinds(EventKind.SOURCE_RECOVERED)),
-                    "every source journalled back")
+                    "every source journalled back", timeout=40)
         await pilot.pause(0.3)
         incident = app.incident
     events = journal_events(path)

@@ -9,7 +9,7 @@ from textual.geometry import Offset
 from textual.selection import Selection
 
 from cockpit.sources.base import LogLine
-from cockpit.ui.widgets.log_format import format_line, line_width
+from cockpit.ui.widgets.log_format import format_line, line_width, lines_width
 from cockpit.ui.widgets.log_view import LogView
 
 NOW = datetime(2026, 11, 29, 3, 0, 0, tzinfo=UTC)
@@ -21,7 +21,7 @@ def _line(text: str, pod: str = "api-gateway-7d9f8c6b5-x2x7q") -> LogLine:
 
 class ViewApp(App[None]):
     def compose(self) -> ComposeResult:
-        yield LogView(format_line, max_lines=100, width_of=line_width, id="view")
+        yield LogView(format_line, max_lines=100, widest=lines_width, id="view")
 
 
 def _screen_text(view: LogView) -> list[str]:

@@ -21,10 +21,11 @@ from textual.widgets import Footer
 from cockpit.incident.journal import parse_ts
 from cockpit.incident.model import Event, EventKind, Hypothesis
 from cockpit.sources.base import HealthState, SourceHealth
-from cockpit.sources.logs.ingest import LogIngest
+from cockpit.sources.logs.pump import describe
 from cockpit.ui import feeds
 from cockpit.ui.detect import AlertTracker, BreachTracker, DeployTracker, HealthTracker
 from cockpit.ui.keys import bindings
+from cockpit.ui.log_hub import make_hub
 from cockpit.ui.messages import (
     AlertsChanged,
     AnalysisRequested,
@@ -36,7 +37,6 @@ from cockpit.ui.messages import (
     SourceHealthChanged,
     TimelineChanged,
 )
-from cockpit.ui.patterns_feed import PatternFeed
 from cockpit.ui.screens.engineer_keys import EngineerKeys
 from cockpit.ui.screens.modals import (
     NoteScreen,
@@ -80,6 +80,7 @@ class MainScreen(EngineerKeys):
         self._outages = HealthTracker()
         self._remediation: RemediationFlow | None = None
         self._analysis: AnalysisFlow | None = None
+        self._logs_failed = ""
 
     def compose(self) -> ComposeResult:
         config = self.cockpit.config
@@ -110,9 +111,9 @@ class MainScreen(EngineerKeys):
         self.set_interval(LOG_DRAIN_S, self._drain_logs)
         logs_cfg = self.cockpit.config.logs
         # two drains of slack at the drain ceiling before the oldest lines are dropped
-        self._ingest = LogIngest(2 * max(logs_cfg.buffer_lines, 1000), logs_cfg.max_line_length)
-        self._ingest_dropped = 0
-        self.patterns = PatternFeed()
+        self._logs = make_hub(self.cockpit.sources.logs, 2 * max(logs_cfg.buffer_lines, 1000),
+                              logs_cfg.max_line_length)
+        self._logs_dropped = 0
         self.set_interval(1.0, self._show_patterns)
         self.call_after_refresh(self._start_sources)
 
@@ -120,15 +121,8 @@ class MainScreen(EngineerKeys):
         self._stop.set()
         self._wake_metrics.set()
 
-        patterns, logs = self.patterns, list(self.cockpit.sources.logs)
-
-        def stop_all() -> None:  # off the UI thread: followers may take a moment to close
-            patterns.close()
-            for source in logs:
-                with contextlib.suppress(Exception):  # best effort on the way out
-                    source.stop()
-
-        threading.Thread(target=stop_all, name="cockpit-stop-sources", daemon=True).start()
+        # off the UI thread: followers may take a moment to close
+        threading.Thread(target=self._logs.close, name="cockpit-stop-logs", daemon=True).start()
 
     # -- workers ------------------------------------------------------------
 
@@ -155,9 +149,7 @@ class MainScreen(EngineerKeys):
             self.run_worker(feeds.poll_alerts(self, sources.alerts, config.alertmanager.refresh_s,
                                               self._stop, clock), group="sources")
         if sources.logs:
-            self._thread(self.patterns.start)
-        for log_source in sources.logs:
-            self._thread(feeds.follow_logs, self, log_source, self._ingest, self._stop, clock)
+            self._thread(self._start_logs)
         for probe in sources.health:
             self._thread(feeds.probe_health, self, probe, HEALTH_PROBE_S, self._stop)
 
@@ -165,20 +157,33 @@ class MainScreen(EngineerKeys):
     def _thread(self, body: object, *args: object) -> None:
         body(*args)  # type: ignore[operator]
 
+    def _start_logs(self) -> None:
+        try:
+            self._logs.start()
+        except Exception as exc:  # the rest of the cockpit goes on without logs
+            self._logs_failed = f"cannot start the log process: {describe(exc)}"
+
     def _drain_logs(self) -> None:
-        lines = self._ingest.drain(LOG_LINES_PER_TICK)
-        if lines:
-            self.patterns.submit(lines)
-        total_dropped = self._ingest.stats().dropped
-        dropped, self._ingest_dropped = total_dropped - self._ingest_dropped, total_dropped
+        logs = self._logs
+        for state, error in logs.health_changes():
+            self.post_message(SourceHealthChanged(SourceHealth(
+                "logs", state, last_error=error, checked_at=self.cockpit.clock()), "logs"))
+        if self._logs_failed:
+            error, self._logs_failed = self._logs_failed, ""
+            self.post_message(SourceHealthChanged(SourceHealth(
+                "logs", HealthState.DOWN, last_error=error, checked_at=self.cockpit.clock()),
+                "logs"))
+        lines = logs.drain(LOG_LINES_PER_TICK)
+        total_dropped = logs.stats().dropped
+        dropped, self._logs_dropped = total_dropped - self._logs_dropped, total_dropped
         if lines or dropped:
             self.post_message(LogBatch(lines, dropped))
 
     def _show_patterns(self) -> None:
         if self.cockpit.sources.logs:
-            self.query_one(LogsPane).show_patterns(self.patterns.snapshot(),
-                                                   self.cockpit.incident.opened_at,
-                                                   self.patterns.error)
+            snapshot, error = self._logs.patterns()
+            self.query_one(LogsPane).show_patterns(snapshot, self.cockpit.incident.opened_at,
+                                                   error)
 
     def _tick(self) -> None:
         self.query_one(HeaderBar).now = self.cockpit.clock()

@@ -6,8 +6,9 @@ flood of 50k lines a second that per-line work, not drawing, was most of the
 UI's time, and it shared the GIL with the readers. This view keeps the
 :class:`LogLine` objects themselves in a bounded deque, formats only the
 lines a frame shows (about one screenful), caches those strips, and measures
-width with a cheap ``width_of`` (the pane's is ``len`` for printable ASCII,
-the common case; other lines are formatted and measured once). Scrolling,
+width a batch at a time with a cheap ``widest`` (the pane's is ``len`` for
+printable ASCII, the common case, measured in C over the whole batch; other
+lines are formatted and measured once). Scrolling,
 following, selection and the ``lines`` / ``line_count`` reading API behave
 like ``Log``'s.
 """
@@ -73,14 +74,14 @@ class LogView(ScrollView, can_focus=True):
     """Follow new lines (only while the view is at the end, like ``Log``)."""
 
     def __init__(self, formatter: Formatter, *, max_lines: int,
-                 width_of: Callable[[LogLine], int] | None = None,
+                 widest: Callable[[Sequence[LogLine]], int] | None = None,
                  highlighter: Highlighter | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.formatter = formatter
         self.max_lines = max_lines
         self.highlighter = highlighter
-        # a line's width on screen, cheaper than formatting and measuring it
-        self.width_of = width_of or (lambda line: cell_len(formatter(line)))
+        # the widest of a batch of lines on screen, cheaper than formatting and measuring
+        self.widest = widest or (lambda batch: max(cell_len(formatter(ln)) for ln in batch))
         self._lines: deque[LogLine] = deque(maxlen=max_lines)
         self._appended = 0  # lines ever appended: a line's key survives pruning
         self._width = 0
@@ -113,7 +114,7 @@ class LogView(ScrollView, can_focus=True):
             batch = batch[-self.max_lines:]
         self._lines.extend(batch)
         self._appended += len(batch)
-        self._width = max(self._width, max(map(self.width_of, batch)))
+        self._width = max(self._width, self.widest(batch))
         self.virtual_size = Size(self._width, len(self._lines))
         follow = self.auto_scroll and at_end if scroll_end is None else scroll_end
         if follow and not self.is_vertical_scrollbar_grabbed:

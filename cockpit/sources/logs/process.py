@@ -1,0 +1,179 @@
+"""The app's handle on the log process (see :mod:`process_child` for why it exists).
+
+The app calls :meth:`LogProcess.start` from a thread worker after the first frame,
+then, from its drain timer, :meth:`drain`, :meth:`stats`, :meth:`health_changes`
+and :meth:`patterns`; none of them block. A reader thread receives the child's
+messages; when the app falls behind it stops reading, so the pipe fills and the
+child's bounded ingest drops the *oldest* lines and counts them, as in process.
+If the child dies, the logs source reports it as down with its exit code.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import multiprocessing as mp
+import os
+import pickle
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from cockpit.sources.base import HealthState, LogLine, LogSource
+from cockpit.sources.logs.ingest import IngestStats
+
+if TYPE_CHECKING:
+    from cockpit.analysis.pattern_snapshot import PatternSnapshot
+
+_EMPTY = IngestStats(0, 0, 0, 0, 0, {}, {})
+_tuple_new = tuple.__new__
+
+
+def spawn_factory(source: object) -> Callable[[], LogSource] | None:
+    """The picklable factory a source offers for the log process, if any."""
+    factory = getattr(source, "spawn_factory", None)
+    return factory if callable(factory) else None
+
+
+class LogProcess:
+    """Tagged log lines from a child process, drained by the UI."""
+
+    def __init__(self, factories: Sequence[Callable[[], LogSource]], capacity: int,
+                 max_line_length: int, *, patterns: bool = True) -> None:
+        self.capacity = capacity
+        self._args = (list(factories), capacity, max_line_length, patterns)
+        self._lines: deque[LogLine] = deque()
+        self._room = threading.Condition()
+        self._child_stats = _EMPTY
+        self._delivered = 0
+        self._changes: deque[tuple[HealthState, str]] = deque()
+        self._snapshot: PatternSnapshot | None = None
+        self._patterns_error = ""
+        self._process: Any = None
+        self._control: Any = None
+        self._closed = False
+
+    def start(self) -> None:
+        """Spawn the child (blocking: call from a thread)."""
+        ctx = mp.get_context("spawn")
+        out_read, out_write = ctx.Pipe(duplex=False)
+        control_read, control_write = ctx.Pipe(duplex=False)
+        from cockpit.sources.logs import process_child
+
+        process = ctx.Process(target=process_child.run, name="cockpit-logs",
+                              args=(out_write, control_read, *self._args))
+        # Textual swaps sys.stderr for an object without a file descriptor, which
+        # spawn refuses to pass on: lend it a real one for the moment of the spawn.
+        with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
+            process.start()
+        out_write.close()
+        control_read.close()
+        with self._room:
+            if self._closed:
+                control_write.close()
+                process.join(5)
+                return
+            self._process, self._control = process, control_write
+        atexit.register(self.close)  # before multiprocessing's own hook joins the child
+        threading.Thread(target=self._receive, args=(out_read,), name="cockpit-logs-reader",
+                         daemon=True).start()
+
+    def _receive(self, out: Any) -> None:
+        while True:
+            with self._room:
+                while len(self._lines) >= self.capacity and not self._closed:
+                    self._room.wait(0.1)
+                if self._closed:
+                    break
+            try:
+                message = pickle.loads(out.recv_bytes())
+            except (EOFError, OSError):
+                break
+            self._handle(message)
+        out.close()
+        if not self._closed:
+            self._process.join(1.0)
+            code = self._process.exitcode
+            self._changes.append((HealthState.DOWN,
+                                  f"log process ended unexpectedly (exit code {code})"))
+
+    def _handle(self, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "lines":
+            # a named tuple pickles through a Python-level __getnewargs__ on both sides:
+            # plain tuples rebuilt here cost the app ~1.3 µs a line instead of ~2.2
+            lines = [_tuple_new(LogLine, row) for row in message[1]]
+            with self._room:
+                self._lines.extend(lines)
+            if message[2] is not None:
+                self._child_stats = message[2]
+        elif kind == "stats":
+            self._child_stats = message[1]
+        elif kind == "health":
+            self._changes.append((HealthState(message[1]), message[2]))
+        elif kind == "patterns":
+            if message[1] is not None:
+                from cockpit.analysis.pattern_snapshot import PatternSnapshot
+
+                self._snapshot = PatternSnapshot.from_dict(message[1])
+            self._patterns_error = message[2]
+
+    def drain(self, max_lines: int | None = None) -> list[LogLine]:
+        """Up to ``max_lines`` received lines, oldest first."""
+        with self._room:
+            lines = self._lines
+            if max_lines is None or max_lines >= len(lines):
+                out = list(lines)
+                lines.clear()
+            else:
+                popleft = lines.popleft
+                out = [popleft() for _ in range(max_lines)]
+            self._delivered += len(out)
+            self._room.notify()
+        return out
+
+    def running(self) -> bool:
+        """Started, not closed, and the child is alive."""
+        process = self._process
+        return process is not None and not self._closed and process.is_alive()
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def stats(self) -> IngestStats:
+        """The child's counters, with what this side delivered and still holds."""
+        child = self._child_stats
+        delivered = self._delivered
+        return IngestStats(
+            received=child.received, delivered=delivered, dropped=child.dropped,
+            truncated=child.truncated,
+            buffered=max(0, child.received - child.dropped - delivered),
+            per_source=child.per_source, per_level=child.per_level)
+
+    def health_changes(self) -> list[tuple[HealthState, str]]:
+        """Streaming / failing transitions since the last call, oldest first."""
+        changes = []
+        while self._changes:
+            changes.append(self._changes.popleft())
+        return changes
+
+    def patterns(self) -> tuple[PatternSnapshot | None, str]:
+        return self._snapshot, self._patterns_error
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the child (its followers end their commands) and wait for it."""
+        with self._room:
+            if self._closed:
+                return
+            self._closed = True
+            self._room.notify_all()
+            process, control = self._process, self._control
+        atexit.unregister(self.close)
+        if process is None:
+            return
+        control.close()  # end of file: the child's order to stop
+        process.join(timeout)
+        if process.is_alive():
+            process.terminate()
+            process.join(2.0)

@@ -1,0 +1,144 @@
+"""The log process: followers, splitting, tagging and pattern mining away from the screen.
+
+Why a process: every line of a flood costs ~13 µs of Python (split, stamp, level,
+count, miner rows). In the app's process that time is taken from the UI thread
+under one GIL, and keys wait behind it. Here it runs on the other core, and the
+app receives lines already tagged, in chunks it only has to unpickle.
+
+Protocol, child → parent (one pickled tuple per message, on ``out``):
+``("lines", [LogLine fields as plain tuples, ...], IngestStats | None)``,
+``("stats", IngestStats)``, ``("health", HealthState value, error)``,
+``("patterns", snapshot dict | None, error)``.
+The parent → child ``control`` pipe carries nothing: its end of file (the app
+closed it or died, even by SIGKILL) is the order to stop, so no follower is orphaned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from cockpit.sources.base import HealthState, LogSource
+from cockpit.sources.logs.ingest import IngestStats, LogIngest
+from cockpit.sources.logs.pump import MAX_BACKOFF_S, Report, describe, pump
+
+#: Lines per message: unpickling one takes the app's GIL for ~1 µs a line, so a
+#: chunk costs the screen at most a few milliseconds at a time.
+CHUNK_LINES = 2000
+TICK_S = 0.05
+PATTERNS_EVERY_S = 0.5
+STOP_GRACE_S = 3.0
+NICE = 5  # the screen first, the stream second, mining (nice 10) last
+
+
+class _Sender:
+    """Sends whole messages from several threads; a closed pipe means the app is gone."""
+
+    def __init__(self, out: Connection, stop: threading.Event) -> None:
+        self._out, self._stop = out, stop
+        self._lock = threading.Lock()
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            try:
+                self._out.send_bytes(data)
+            except (OSError, ValueError):
+                self._stop.set()
+
+
+def _watch_parent(control: Connection, stop: threading.Event) -> None:
+    with contextlib.suppress(EOFError, OSError):
+        while True:
+            control.recv_bytes()
+    stop.set()
+
+
+def _start_patterns() -> tuple[Any, str]:
+    try:
+        from cockpit.analysis.pattern_worker import PatternWorker
+
+        return PatternWorker(), ""
+    except Exception as exc:  # patterns are an aid; the stream goes on without them
+        return None, f"pattern miner unavailable: {describe(exc)}"
+
+
+def run(out: Connection, control: Connection, factories: list[Callable[[], LogSource]],
+        capacity: int, max_line_length: int, patterns: bool) -> None:
+    """The child's entry point (module level, so ``spawn`` can find it)."""
+    with contextlib.suppress(OSError):
+        os.nice(NICE)
+    stop = threading.Event()
+    sender = _Sender(out, stop)
+    threading.Thread(target=_watch_parent, args=(control, stop), daemon=True).start()
+    ingest = LogIngest(capacity, max_line_length)
+    sources: list[LogSource] = []
+
+    def report(state: HealthState, error: str) -> None:
+        sender.send(("health", state.value, error))
+
+    threads = [threading.Thread(target=_follow, args=(factory, sources, ingest, stop, report),
+                                daemon=True, name="cockpit-log-follower")
+               for factory in factories]
+    for thread in threads:
+        thread.start()
+    worker, error = _start_patterns() if patterns else (None, "")
+    try:
+        _ship(ingest, sender, stop, worker, error)
+    finally:
+        stop.set()
+        for source in sources:
+            with contextlib.suppress(Exception):
+                source.stop()
+        if worker is not None:
+            worker.close()
+        deadline = time.monotonic() + STOP_GRACE_S
+        for thread in threads:  # followers end their commands' process groups on the way out
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
+def _follow(factory: Callable[[], LogSource], built: list[LogSource], ingest: LogIngest,
+            stop: threading.Event, report: Report) -> None:
+    """Build the source here (its client lives in this process), retrying a failure."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            source = factory()
+        except Exception as exc:
+            report(HealthState.DOWN, describe(exc))
+            stop.wait(delay)
+            delay = min(delay * 2, MAX_BACKOFF_S)
+            continue
+        built.append(source)
+        pump(source, ingest, stop, report)
+        return
+
+
+def _ship(ingest: LogIngest, sender: _Sender, stop: threading.Event, worker: Any,
+          error: str) -> None:
+    """Every tick: tagged lines to the app in chunks, then the counters, then patterns."""
+    last_stats: IngestStats | None = None
+    next_patterns = 0.0
+    while not stop.wait(TICK_S):
+        lines = ingest.drain()
+        if worker is not None and lines:
+            worker.submit(lines)
+        stats = ingest.stats()
+        for first in range(0, len(lines), CHUNK_LINES):
+            last = first + CHUNK_LINES >= len(lines)
+            rows = list(map(tuple, lines[first:first + CHUNK_LINES]))  # plain: half the cost
+            sender.send(("lines", rows, stats if last else None))
+        if not lines and stats != last_stats:
+            sender.send(("stats", stats))
+        last_stats = stats
+        now = time.monotonic()
+        if now >= next_patterns and (worker is not None or error):
+            next_patterns = now + PATTERNS_EVERY_S
+            snapshot = worker.snapshot().to_dict() if worker is not None else None
+            sender.send(("patterns", snapshot, error))
