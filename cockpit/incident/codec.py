@@ -53,7 +53,6 @@ def parse_ts(text: str) -> datetime:
 _quote = json.encoder.encode_basestring
 _make_c_encoder = getattr(json.encoder, "c_make_encoder", None)
 _DATA_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
-_LINE = '{"v":' + str(FORMAT_VERSION) + ',"ts":"%s","kind":"%s","actor":%s,"text":%s,"data":%s%s}\n'
 
 
 def _encode_data_python(data: dict[str, Any]) -> str:
@@ -69,20 +68,30 @@ else:  # pragma: no cover - CPython always has the C accelerator
     _encode_data = _encode_data_python
 
 
+_EMPTY = "{}"
+_VERSION = str(FORMAT_VERSION)
+_KEY = ',"key":'
+
+
 def encode_event(event: Event) -> bytes:
     """One JSONL line, byte for byte what ``json.dumps(record, ensure_ascii=False,
-    separators=(",", ":"), default=str)`` gives. Built in one format operation
-    because every fsynced append pays for it: the fixed fields need no
+    separators=(",", ":"), default=str)`` gives. Built by one f-string (cheaper
+    than ``%``) because every fsynced append pays for it, and pays about three
+    times the warm cost right after the previous fsync: the fixed fields need no
     general-purpose encoder, and only ``data`` goes through json's C encoder."""
     ts, data, key = event.ts, event.data, event.key
     if ts.tzinfo is not UTC and ts.utcoffset():
         ts = ts.astimezone(UTC)
-    line = _LINE % (
-        _stamp(ts), event.kind._value_, _quote(event.actor), _quote(event.text),
-        # an Event's data is a mappingproxy: .copy() is its dict, 10x faster than dict()
-        (_encode_data(data.copy() if isinstance(data, MappingProxyType) else dict(data))
-         if data else "{}"),
-        "" if key is None else f',"key":{_quote(key)}')
+    # an Event's data is a mappingproxy: .copy() is its dict, 10x faster than dict()
+    body = (_encode_data(data.copy() if type(data) is MappingProxyType else dict(data))
+            if data else _EMPTY)
+    second = _SECONDS.get((ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second))
+    if second is None:  # _stamp inlined: a call costs more right after an fsync
+        second = _stamp(ts)[:19]
+    line = (f'{{"v":{_VERSION},"ts":"{second}{_MILLIS[ts.microsecond // 1000]}",'
+            f'"kind":"{event.kind._value_}",'
+            f'"actor":{_quote(event.actor)},"text":{_quote(event.text)},"data":{body}'
+            f'{"" if key is None else _KEY + _quote(key)}}}\n')
     try:
         return line.encode()
     except UnicodeEncodeError:  # lone surrogates from hostile input: escape, stay valid

@@ -33,9 +33,16 @@ from cockpit.incident.codec import (
     parse_ts,
 )
 from cockpit.incident.model import Event
+from cockpit.name_watch import NAMES
 
 __all__ = ["FORMAT_VERSION", "Journal", "JournalError", "JournalWriteError", "Replay",
            "decode_event", "encode_event", "format_ts", "parse_ts"]
+
+
+#: Bound once: each append runs right after the previous one's fsync, when every
+#: attribute look-up costs about three times what it costs warm.
+_flock, _LOCK_EX, _LOCK_UN = fcntl.flock, fcntl.LOCK_EX, fcntl.LOCK_UN
+_lseek, _SEEK_END, _write, _fsync = os.lseek, os.SEEK_END, os.write, os.fsync
 
 
 class JournalError(Exception):
@@ -70,7 +77,9 @@ class Journal:
         self._keys: set[str] = set()
         self._offset = 0  # bytes already scanned for keys
         self._fd: int | None = None
-        self._closer: weakref.finalize[[int], Journal] | None = None
+        self._closer: weakref.finalize[[int, int], Journal] | None = None
+        self._watch = -1  # our descriptor's name watch (cockpit.name_watch)
+        self._seen = -1  # the watch generation last looked at; -1: look next time
         self._clean_end = -1  # the file's size right after our last append
         self._lock = threading.Lock()  # flock cannot tell our own threads apart
 
@@ -124,21 +133,20 @@ class Journal:
         Raises :class:`JournalWriteError` when the event could not be stored
         (disk full, read-only, permissions): the caller still has the event.
         """
-        data = encode_event(event)
+        data = encode_event(event)  # before the locks: nothing waits on it
         key = event.key
         with self._lock:
             fd = self._fd
-            try:  # the descriptor is kept (see _reopen), under an exclusive flock
+            try:  # the descriptor is kept (see _follow), under an exclusive flock
                 if fd is None:
                     fd = self._open()
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                stat = os.fstat(fd)
+                _flock(fd, _LOCK_EX)
+                if self._seen != NAMES.generation or NAMES.pending(0):
+                    fd = self._follow(fd)
+                size = _lseek(fd, 0, _SEEK_END)
             except OSError as exc:
                 raise JournalWriteError(f"{self.path}: cannot open for writing: "
                                         f"{exc.strerror}", errno_=exc.errno) from None
-            if stat.st_nlink == 0:
-                fd, stat = self._reopen()
-            size = stat.st_size
             try:
                 if key is not None:
                     self._catch_up(fd, size)
@@ -146,12 +154,12 @@ class Journal:
                         return False
                 # never glue an event onto a torn line (a file still the size our last
                 # line left it ends with that line's "\n")
-                if size and size != self._clean_end and os.pread(fd, 1, size - 1) != b"\n":
+                if size != self._clean_end and size and os.pread(fd, 1, size - 1) != b"\n":
                     data = b"\n" + data
-                written = os.write(fd, data)
-                if written < len(data):
+                written = _write(fd, data)
+                if written != len(data):
                     _write_all(fd, data[written:])
-                os.fsync(fd)
+                _fsync(fd)
                 self._offset = self._clean_end = size + len(data)
                 if key is not None:
                     self._keys.add(key)
@@ -164,30 +172,39 @@ class Journal:
                                         errno_=exc.errno) from None
             finally:
                 try:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
+                    _flock(fd, _LOCK_UN)
                 except OSError:  # pragma: no cover - closing the descriptor releases it too
                     self.close()
 
-    def _reopen(self) -> tuple[int, os.stat_result]:
-        """The file we hold was deleted or replaced (no links left): follow the path.
+    def _follow(self, fd: int) -> int:
+        """Something may have happened to the file we hold: if it has no name left
+        (deleted, or replaced by a rename), follow the path.
 
         The descriptor is opened on the first append and kept, because reopening
         the path and closing it for every event cost a fifth of an fsynced append;
         the path stays the authority, so no event goes to an orphaned inode.
+        fstat is asked only when the name watch had an event (see
+        cockpit.name_watch), or on each append where there is no watch.
         """
+        if NAMES.pending(0):
+            NAMES.drain()
+        self._seen = NAMES.generation if self._watch >= 0 else -1  # before fstat: no gap
+        if os.fstat(fd).st_nlink:
+            return fd
         self.close()  # closing releases our lock on the old file
         try:
             fd = self._open()
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            return fd, os.fstat(fd)
+            _flock(fd, _LOCK_EX)
         except OSError as exc:
             raise JournalWriteError(f"{self.path}: cannot open for writing: {exc.strerror}",
                                     errno_=exc.errno) from None
+        return self._follow(fd)  # replaced again meanwhile? (the watch makes this rare)
 
     def _open(self) -> int:
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
-        self._fd, self._clean_end = fd, -1
-        self._closer = weakref.finalize(self, os.close, fd)
+        self._watch = NAMES.watch(fd)
+        self._fd, self._clean_end, self._seen = fd, -1, -1  # first append: fstat once
+        self._closer = weakref.finalize(self, _release, fd, self._watch)
         return fd
 
     def close(self) -> None:
@@ -223,6 +240,12 @@ def _lines(raw: bytes) -> Iterator[tuple[int, bytes, bool]]:
         if index == last and not part:
             break
         yield index + 1, part, index < last
+
+
+def _release(fd: int, watch: int) -> None:
+    if watch >= 0:
+        NAMES.unwatch(watch)
+    os.close(fd)
 
 
 def _write_all(fd: int, data: bytes) -> None:
