@@ -17,17 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import cockpit.ui.app as app_module
-from cockpit.cli import main
-
+# The app is imported under __main__ only: the log process, spawned from this
+# program, runs this file again as its __main__ and must stay light.
 _apps: list[Any] = []
-_factory = app_module.create_app
-
-
-def _capturing_create_app(*args: Any, **kwargs: Any) -> Any:
-    app = _factory(*args, **kwargs)
-    _apps.append(app)
-    return app
 
 
 def _dump() -> None:
@@ -58,7 +50,21 @@ def _on_usr1(_signum: int, _frame: object) -> None:
     loop.call_soon_threadsafe(_dump)
 
 
-if __name__ == "__main__":
-    app_module.create_app = _capturing_create_app  # type: ignore[assignment]
+def _run() -> Any:
+    import cockpit.ui.app as app_module
+    from cockpit.cli import main
+
+    factory = app_module.create_app
+
+    def capturing_create_app(*args: Any, **kwargs: Any) -> Any:
+        app = factory(*args, **kwargs)
+        _apps.append(app)
+        return app
+
+    app_module.create_app = capturing_create_app
     signal.signal(signal.SIGUSR1, _on_usr1)
-    sys.exit(main(sys.argv[1:]))
+    return main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_run())

@@ -18,99 +18,25 @@ import json
 import tempfile
 import threading
 import time
-from collections import deque
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual.app import App, ComposeResult
-from textual.widgets import Log
-
+from bench.chunk_source import PANE_LINES, ChunkSource, expected_tail, pod_text
 from bench.common import rss_kb, tree_rss_kb
-from bench.flood import LEVELS, MESSAGES, pod_names
-from cockpit.config import Config
-from cockpit.config.schema import KubernetesConfig
-from cockpit.incident.model import Severity
-from cockpit.incident.store import IncidentStore
-from cockpit.sources.base import LogLine
-from cockpit.sources.logs.process import LogProcess
-from cockpit.sources.logs.split import LineSplitter
-from cockpit.ui.app import create_app
-from cockpit.ui.sources import SourceSet
-from cockpit.ui.widgets.log_view import LogView
-from cockpit.ui.widgets.logs import LogsPane
-from cockpit.ui.wiring import LazyLogs
+from bench.flood import pod_names
 
-CHUNK_BYTES = 4096
-PANE_LINES = 10_000
+# Textual and the app are imported inside the runners: the log process, spawned
+# from this program, re-imports this module as its __main__ and must stay light.
+
 SETTLE_S = 0.7
-
-
-def pod_text(number: int, pod: str) -> str:
-    level = LEVELS[number % len(LEVELS)]
-    message = MESSAGES[number % len(MESSAGES)].format(n=number, ms=number % 997, a=number % 5)
-    return f"{level} [{pod}] line={number} {message}"
-
-
-def pod_streams(total: int, pods: int) -> Iterator[tuple[str, bytes]]:
-    """``(pod, chunk)``: each pod's kubectl-style byte stream, cut every 4 KiB, round robin."""
-    names = pod_names(pods)
-    pending = {name: b"" for name in names}
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    number = 0
-    while number < total or any(pending.values()):
-        for name in names:
-            buf = pending[name]
-            while len(buf) < CHUNK_BYTES and number < total:
-                line = f"{stamp} {pod_text(number, name)}\n".encode()
-                buf += line
-                number += 1
-            chunk, pending[name] = buf[:CHUNK_BYTES], buf[CHUNK_BYTES:]
-            if chunk:
-                yield name, chunk
-
-
-class ChunkSource:
-    """A lossless LogSource replaying :func:`pod_streams` through one LineSplitter per pod.
-
-    Built inside the log process from its picklable arguments, like every source the
-    config describes; it starts when ``go_file`` exists, so the idle app is measured first.
-    """
-
-    lossless = True  # a replay waits for room in the ingest instead of losing lines
-
-    def __init__(self, total: int, pods: int, go_file: str = "") -> None:
-        self.total, self.pods, self.go_file = total, pods, go_file
-
-    def follow(self) -> Iterator[list[LogLine]]:
-        while self.go_file and not Path(self.go_file).exists():
-            time.sleep(0.002)
-        splitters = {name: LineSplitter() for name in pod_names(self.pods)}
-        for pod, chunk in pod_streams(self.total, self.pods):
-            now = datetime.now(UTC)
-            yield [LogLine(now, pod, text, "", "", cut) for text, cut in splitters[pod].feed(chunk)]
-        for pod, splitter in splitters.items():
-            rest = [LogLine(datetime.now(UTC), pod, text, "", "", cut)
-                    for text, cut in splitter.flush()]
-            if rest:
-                yield rest
-
-    def stop(self) -> None:
-        pass
-
-
-def expected_tail(total: int, pods: int) -> list[str]:
-    """The texts the pane must hold at the end: the replay's last 10k lines, stamp cut."""
-    tail: deque[str] = deque(maxlen=PANE_LINES)
-    for batch in ChunkSource(total, pods).follow():
-        tail.extend(line.text.partition(" ")[2] for line in batch)
-    return list(tail)
 
 
 def _wait_for_screen(app: Any) -> Any:
     """The main screen once its log process runs, then a short settle (the idle state)."""
+    from cockpit.sources.logs.process import LogProcess
+
     deadline = time.perf_counter() + 30
     while time.perf_counter() < deadline:
         screen = app.main_screen
@@ -123,6 +49,16 @@ def _wait_for_screen(app: Any) -> Any:
 
 
 def run_cockpit(total: int, pods: int) -> dict[str, Any]:
+    from cockpit.config import Config
+    from cockpit.config.schema import KubernetesConfig
+    from cockpit.incident.model import Severity
+    from cockpit.incident.store import IncidentStore
+    from cockpit.ui.app import create_app
+    from cockpit.ui.sources import SourceSet
+    from cockpit.ui.widgets.log_view import LogView
+    from cockpit.ui.widgets.logs import LogsPane
+    from cockpit.ui.wiring import LazyLogs
+
     home = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     loaded = IncidentStore(home / "incidents").create(
         "bench ingest", Severity.SEV2, ["api-gateway"], commander="bench")
@@ -166,12 +102,14 @@ def run_cockpit(total: int, pods: int) -> dict[str, Any]:
     return result
 
 
-class BareLogApp(App[None]):
-    def compose(self) -> ComposeResult:
-        yield Log(max_lines=PANE_LINES)
-
-
 def run_bare(total: int, pods: int, batch: int = 2000) -> dict[str, Any]:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Log
+
+    class BareLogApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Log(max_lines=PANE_LINES)
+
     app = BareLogApp()
     names = pod_names(pods)
     result: dict[str, Any] = {}
@@ -180,7 +118,7 @@ def run_bare(total: int, pods: int, batch: int = 2000) -> dict[str, Any]:
         while not app.is_running:
             time.sleep(0.01)
         time.sleep(SETTLE_S)
-        log = app.call_from_thread(app.query_one, Log)
+        log: Log = app.call_from_thread(app.query_one, Log)
         result["idle_rss_kb"] = tree_rss_kb()
         clock = f"{datetime.now(UTC):%H:%M:%S}"
         started = time.perf_counter()
