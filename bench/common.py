@@ -108,13 +108,39 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def tree_rss_kb(pid: int | None = None) -> int:
-    """VmRSS of ``pid`` plus all its descendants (the log process, the pattern miner), kB.
+def pss_kb(pid: int) -> int:
+    """Proportional set size of ``pid`` in kB: its private pages plus its share of the
+    pages it shares (libraries, the interpreter), so a sum over processes counts each
+    page once."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_pss_kb(pid: int | None = None, exclude: Sequence[str] = ()) -> int:
+    """Memory of ``pid`` plus all its descendants (the log process, the pattern miner), kB:
+    the sum of their PSS (RSS would count the shared interpreter pages once per process).
 
     cockpit's work is spread over processes; its memory is what they hold together.
+    Descendants whose command line contains one of ``exclude`` (the benchmark's own
+    log command) are left out.
     """
     root = pid or os.getpid()
-    return sum(rss_kb(p)[0] for p in [root, *descendants(root)])
+    total = pss_kb(root)
+    for child in descendants(root):
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as cmdline:
+                argv = cmdline.read().decode(errors="replace")
+        except OSError:
+            continue
+        if not any(word in argv for word in exclude):
+            total += pss_kb(child)
+    return total
 
 
 def percentile(values: Sequence[float], pct: float) -> float:

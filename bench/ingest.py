@@ -55,7 +55,8 @@ def run(quick: bool) -> Result:
         Check("ratio cockpit/bare", rate / bare_rate, 0.9, "x", higher_is_better=True),
         Check("pane holds exactly the last 10k", 1.0 if exact else 0.0, 1.0, "bool",
               higher_is_better=True),
-        Check("RSS over idle app", growth_mb, 30.0, "MB", baseline=bare_growth_mb),
+        Check("memory over idle (PSS, app + children)", growth_mb, 30.0, "MB",
+              baseline=bare_growth_mb),
         Check("lines dropped", float(max(s["dropped"] for s in cockpit)), 0.0, "lines"),
     ]
     result.details.update(cockpit=cockpit, bare=bare)

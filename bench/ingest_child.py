@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.chunk_source import PANE_LINES, ChunkSource, expected_tail, pod_text
-from bench.common import rss_kb, tree_rss_kb
+from bench.common import rss_kb, tree_pss_kb
 from bench.flood import pod_names
 
 # Textual and the app are imported inside the runners: the log process, spawned
@@ -72,13 +72,13 @@ def run_cockpit(total: int, pods: int) -> dict[str, Any]:
         screen = _wait_for_screen(app)
         logs = screen._logs
         pane = app.call_from_thread(screen.query_one, LogsPane)
-        result["idle_rss_kb"] = tree_rss_kb()
+        result["idle_rss_kb"] = tree_pss_kb()
         started = time.perf_counter()
         go_file.touch()
         peak = 0
         while pane.received < total:
             time.sleep(0.01)
-            peak = max(peak, tree_rss_kb())
+            peak = max(peak, tree_pss_kb())
         elapsed = time.perf_counter() - started
         rss, hwm = rss_kb()
         expected = expected_tail(total, pods)
@@ -119,7 +119,7 @@ def run_bare(total: int, pods: int, batch: int = 2000) -> dict[str, Any]:
             time.sleep(0.01)
         time.sleep(SETTLE_S)
         log: Log = app.call_from_thread(app.query_one, Log)
-        result["idle_rss_kb"] = tree_rss_kb()
+        result["idle_rss_kb"] = tree_pss_kb()
         clock = f"{datetime.now(UTC):%H:%M:%S}"
         started = time.perf_counter()
         for first in range(0, total, batch):

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import Check, Result, rss_kb
+from bench.common import Check, Result, rss_kb, tree_pss_kb
 from bench.session import PANE_TITLES, app_stats, start_cockpit
 
 
@@ -42,8 +42,9 @@ def run(quick: bool) -> Result:
                 time.sleep(0.5)
                 stats = app_stats(proc, home / "app") or {}
                 rss, hwm = rss_kb(proc.pid)
+                tree = tree_pss_kb(proc.pid, exclude=("flood.py",))
                 samples.append({"t": time.perf_counter() - proc.started, "rss_kb": rss,
-                                "hwm_kb": hwm, **stats})
+                                "hwm_kb": hwm, "tree_kb": tree, **stats})
                 proc.forget_before(proc.mark())
                 if report.exists() and stats.get("received", 0) >= total \
                         and stats.get("buffered", 1) == 0:
@@ -59,10 +60,15 @@ def run(quick: bool) -> Result:
     end = samples[-1]
     growth = (end["rss_kb"] - half["rss_kb"]) / 1024
     peak = max(s["hwm_kb"] for s in samples) / 1024
+    tree_peak = max(s["tree_kb"] for s in samples) / 1024
+    tree_growth = (end["tree_kb"] - half["tree_kb"]) / 1024
     seconds = end["t"] - samples[0]["t"]
     return Result("memory", checks=[
-        Check("peak RSS", peak, 150.0, "MB"),
+        Check("peak RSS, app process", peak, 150.0, "MB"),
+        Check("peak PSS, app + log process + miner (sampled)", tree_peak, 150.0, "MB"),
         Check(f"growth {total // 2000}k→{total // 1000}k lines", growth, 5.0, "MB"),
+        Check(f"growth {total // 2000}k→{total // 1000}k lines, all processes", tree_growth,
+              5.0, "MB"),
     ], details={"lines": total, "received": end.get("received"), "dropped": end.get("dropped"),
                 "rss_half_mb": half["rss_kb"] / 1024, "rss_end_mb": end["rss_kb"] / 1024,
                 "lines_per_s": end.get("received", 0) / seconds if seconds else None,

@@ -64,7 +64,9 @@ def _start_patterns() -> tuple[Any, str]:
     try:
         from cockpit.analysis.pattern_worker import PatternWorker
 
-        return PatternWorker(), ""
+        # two batches in flight and 10k lines held: the miner samples sooner under a
+        # flood, and the queue's pickled batches do not weigh tens of megabytes
+        return PatternWorker(max_batches=2, pending_lines=10_000), ""
     except Exception as exc:  # patterns are an aid; the stream goes on without them
         return None, f"pattern miner unavailable: {describe(exc)}"
 
