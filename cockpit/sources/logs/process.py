@@ -133,6 +133,11 @@ class LogProcess:
             self._room.notify()
         return out
 
+    @property
+    def pid(self) -> int | None:
+        """The log process's pid once started (for diagnostics)."""
+        return None if self._process is None else int(self._process.pid)
+
     def running(self) -> bool:
         """Started, not closed, and the child is alive."""
         process = self._process

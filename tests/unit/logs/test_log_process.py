@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -15,7 +12,6 @@ import pytest
 
 from cockpit.sources.base import HealthState, LogLine
 from cockpit.sources.logs.process import LogProcess
-from tests.unit.logs import process_sources
 from tests.unit.logs.process_sources import Live, Replay, broken_source, printing_command
 
 
@@ -138,40 +134,3 @@ def test_close_ends_the_child_and_its_command(started: Callable[..., LogProcess]
     assert not _gone(pid)
     logs.close()
     _until(lambda: _gone(pid), 10)
-
-
-PARENT = """
-import sys, time
-from functools import partial
-from cockpit.sources.logs.process import LogProcess
-from tests.unit.logs.process_sources import printing_command
-if __name__ == "__main__":
-    logs = LogProcess([partial(printing_command, 5, sys.argv[1], True)], 1000, 4096,
-                      patterns=False)
-    logs.start()
-    print("started", flush=True)
-    time.sleep(3600)
-"""
-
-
-def test_an_app_killed_by_sigkill_leaves_no_follower_behind(tmp_path: Path) -> None:
-    """A dropped SSH session or kill -9: the log process sees its pipe close and stops."""
-    pid_file = tmp_path / "pid"
-    script = tmp_path / "parent.py"
-    script.write_text(PARENT)
-    repo = Path(process_sources.__file__).parents[3]
-    parent = subprocess.Popen([sys.executable, str(script), str(pid_file)], cwd=repo,
-                              env={**os.environ, "PYTHONPATH": str(repo)},
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert parent.stdout is not None
-        assert parent.stdout.readline().strip() == "started"
-        _until(lambda: pid_file.exists() and pid_file.read_text() != "")
-        command = int(pid_file.read_text())
-        assert not _gone(command)
-        parent.send_signal(signal.SIGKILL)
-        parent.wait(10)
-        _until(lambda: _gone(command), 15)
-    finally:
-        if parent.poll() is None:
-            parent.kill()
