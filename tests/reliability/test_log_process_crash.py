@@ -2,8 +2,8 @@
 
 - the app killed by SIGKILL (a dropped SSH session, kill -9): the log process sees its
   pipe close and stops, and so do the commands it follows; nothing is orphaned;
-- the log process killed: the app keeps running and says the logs are down, with the
-  child's exit status, instead of showing a stream that silently stopped.
+- the log process killed: the app keeps running, says the logs are down with the
+  child's exit status (never a stream that silently stopped), and starts a new one.
 """
 
 from __future__ import annotations
@@ -79,29 +79,32 @@ def test_an_app_killed_by_sigkill_leaves_no_follower_behind(tmp_path: Path,
     tally.fault("app SIGKILLed: log process and its commands stop")
 
 
-def test_a_killed_log_process_is_reported_down_with_its_exit(tally: Tally) -> None:
+def test_a_killed_log_process_is_reported_down_then_restarted(tally: Tally) -> None:
     logs = LogProcess([partial(printing_command, 5, "", True)], 1000, 4096, patterns=False)
     logs.start()
     try:
         got: list[str] = []
 
-        def five_lines() -> bool:
-            got.extend(line.text for line in logs.drain())
-            return len(got) >= 5
+        def lines(count: int) -> Callable[[], bool]:
+            def enough() -> bool:
+                got.extend(line.text for line in logs.drain())
+                return len(got) >= count
+            return enough
 
-        _until(five_lines)
+        _until(lines(5))
         assert logs.health_changes() == [(HealthState.OK, "")]
-        assert logs.pid is not None
-        os.kill(logs.pid, signal.SIGKILL)
-        changes: list[tuple[HealthState, str]] = []
-
-        def reported() -> bool:
-            changes.extend(logs.health_changes())
-            return bool(changes)
-
-        _until(reported)
-        assert changes == [(HealthState.DOWN, "log process ended unexpectedly (exit code -9)")]
-        assert not logs.running()
+        first = logs.pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        _until(lines(10))  # a new log process runs the command again
+        assert logs.pid != first and logs.running()
+        assert logs.health_changes() == [
+            (HealthState.DOWN, "log process ended unexpectedly (exit code -9); "
+                               "restarting in 1 s"),
+            (HealthState.OK, "")]
+        assert got[5:] == got[:5]
+        stats = logs.stats()  # the counters go on across the restart: 5 lines from each
+        assert (stats.received, stats.delivered, stats.dropped, stats.buffered) == (10, 10, 0, 0)
     finally:
         logs.close()
-    tally.fault("log process killed: logs shown down with its exit status")
+    tally.fault("log process killed: logs shown down with its exit status, then restarted")

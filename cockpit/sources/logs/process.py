@@ -5,7 +5,8 @@ then, from its drain timer, :meth:`drain`, :meth:`stats`, :meth:`health_changes`
 and :meth:`patterns`; none of them block. A reader thread receives the child's
 messages; when the app falls behind it stops reading, so the pipe fills and the
 child's bounded ingest drops the *oldest* lines and counts them, as in process.
-If the child dies, the logs source reports it as down with its exit code.
+If the child dies, the logs source reports it as down with its exit code, and a
+new one starts (after 1 s, doubling up to 30 s if it keeps dying).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import multiprocessing as mp
 import os
 import pickle
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,18 @@ if TYPE_CHECKING:
     from cockpit.analysis.pattern_snapshot import PatternSnapshot
 
 _EMPTY = IngestStats(0, 0, 0, 0, 0, {}, {})
+MAX_RESTART_DELAY_S = 30.0
 _tuple_new = tuple.__new__
+
+
+def _sum(a: IngestStats, b: IngestStats) -> IngestStats:
+    if a is _EMPTY:
+        return b
+    return IngestStats(
+        received=a.received + b.received, delivered=a.delivered + b.delivered,
+        dropped=a.dropped + b.dropped, truncated=a.truncated + b.truncated,
+        buffered=b.buffered, per_source=dict(Counter(a.per_source) + Counter(b.per_source)),
+        per_level=dict(Counter(a.per_level) + Counter(b.per_level)))
 
 
 def spawn_factory(source: object) -> Callable[[], LogSource] | None:
@@ -46,6 +58,7 @@ class LogProcess:
         self._lines: deque[LogLine] = deque()
         self._room = threading.Condition()
         self._child_stats = _EMPTY
+        self._earlier = _EMPTY  # counters of log processes that died and were replaced
         self._delivered = 0
         self._changes: deque[tuple[HealthState, str]] = deque()
         self._snapshot: PatternSnapshot | None = None
@@ -53,6 +66,7 @@ class LogProcess:
         self._process: Any = None
         self._control: Any = None
         self._closed = False
+        self._restart_delay = 1.0
 
     def start(self) -> None:
         """Spawn the child (blocking: call from a thread)."""
@@ -93,10 +107,29 @@ class LogProcess:
             self._handle(message)
         out.close()
         if not self._closed:
-            self._process.join(1.0)
-            code = self._process.exitcode
-            self._changes.append((HealthState.DOWN,
-                                  f"log process ended unexpectedly (exit code {code})"))
+            self._restart()
+
+    def _restart(self) -> None:
+        """The child died (OOM killer, a stray kill): say so, then start a new one."""
+        process, control = self._process, self._control
+        process.join(1.0)
+        control.close()
+        self._changes.append((HealthState.DOWN,
+                              f"log process ended unexpectedly (exit code {process.exitcode})"
+                              f"; restarting in {self._restart_delay:.0f} s"))
+        atexit.unregister(self.close)
+        with self._room:
+            # the counters go on from where the dead child left them
+            self._earlier, self._child_stats = _sum(self._earlier, self._child_stats), _EMPTY
+            self._room.wait_for(lambda: self._closed, self._restart_delay)
+            if self._closed:
+                return
+            self._process = self._control = None
+        self._restart_delay = min(self._restart_delay * 2, MAX_RESTART_DELAY_S)
+        try:
+            self.start()
+        except Exception as exc:  # spawning failed (no memory, no pids): say why
+            self._changes.append((HealthState.DOWN, f"cannot restart the log process: {exc}"))
 
     def _handle(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
@@ -104,10 +137,10 @@ class LogProcess:
             # a named tuple pickles through a Python-level __getnewargs__ on both sides:
             # plain tuples rebuilt here cost the app ~1.3 µs a line instead of ~2.2
             lines = [_tuple_new(LogLine, row) for row in message[1]]
-            with self._room:
+            with self._room:  # counters first: a drained line is always counted
+                if message[2] is not None:
+                    self._child_stats = message[2]
                 self._lines.extend(lines)
-            if message[2] is not None:
-                self._child_stats = message[2]
         elif kind == "stats":
             self._child_stats = message[1]
         elif kind == "health":
@@ -147,8 +180,8 @@ class LogProcess:
         return len(self._lines)
 
     def stats(self) -> IngestStats:
-        """The child's counters, with what this side delivered and still holds."""
-        child = self._child_stats
+        """The child's counters (and its predecessors'), with what this side delivered."""
+        child = _sum(self._earlier, self._child_stats)
         delivered = self._delivered
         return IngestStats(
             received=child.received, delivered=delivered, dropped=child.dropped,
