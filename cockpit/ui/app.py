@@ -62,7 +62,9 @@ class CockpitApp(App[Path | None]):
     def on_mount(self) -> None:
         self.set_interval(2.0, self.flush_pending, name="journal-retry")
         self.main_screen = MainScreen()
-        self.push_screen(self.main_screen)
+        # pushed from the message loop, after Textual's start-up batch: a frame laid out
+        # inside that batch is computed and never written (~50 ms on the first frame)
+        self.call_later(self.push_screen, self.main_screen)
         for warning in self.loaded.warnings:
             self.notify(warning, title="journal", severity="warning")
         if self._theme_error:

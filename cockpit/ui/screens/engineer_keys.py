@@ -51,12 +51,17 @@ class EngineerKeys(Screen[None]):
         self.notify("Analysis requested.", timeout=3)
 
 
-    def action_filter_logs(self) -> None:
+    async def fill_panes(self) -> None:
+        """Mount the panes' contents if not yet (MainScreen does; keys that need them wait)."""
+
+    async def action_filter_logs(self) -> None:
+        await self.fill_panes()
         self.query_one(LogsPane).open_filter()
 
     def action_jump_logs(self) -> None:
-        def jump(value: str | None) -> None:
+        async def jump(value: str | None) -> None:
             if value:
+                await self.fill_panes()
                 self.notify(self.query_one(LogsPane).jump_to(value), timeout=4)
 
         self.app.push_screen(NoteScreen("Jump the logs to a time (UTC, HH:MM or HH:MM:SS)",

@@ -2,11 +2,17 @@
 and turns what matters into journal events (through the app, the only writer).
 
 Attributes down: handlers set pane attributes. Messages up: panes post, this
-screen decides. Workers start after the first frame so the screen shows at once.
+screen decides.
+
+Start-up order, so the engineer sees the layout at once: the first frame is the
+header and six titled, empty panes (cheap to compose); once it is written
+(``call_after_refresh``) :meth:`MainScreen.fill_panes` mounts every pane's contents and the
+footer, then the timers and the source workers start.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 from datetime import datetime
@@ -41,6 +47,7 @@ from cockpit.ui.screens.engineer_keys import EngineerKeys
 from cockpit.ui.screens.modals import (
     NoteScreen,
 )
+from cockpit.ui.startup import resume_gc
 from cockpit.ui.widgets.analysis import ActionsPane, AnalysisPane
 from cockpit.ui.widgets.cluster import ClusterPane
 from cockpit.ui.widgets.header import HeaderBar
@@ -80,6 +87,10 @@ class MainScreen(EngineerKeys):
         self._outages = HealthTracker()
         self._remediation: RemediationFlow | None = None
         self._analysis: AnalysisFlow | None = None
+        self._fill_task: asyncio.Task[None] | None = None
+        self._skeleton_mounted = asyncio.Event()
+        #: True once every pane's contents and the footer are mounted.
+        self.filled = False
 
     def compose(self) -> ComposeResult:
         config = self.cockpit.config
@@ -95,24 +106,49 @@ class MainScreen(EngineerKeys):
                 yield TimelinePane(id="timeline")
                 yield AnalysisPane(id="analysis")
                 yield ActionsPane(id="actions")
-        yield Footer()
+        # the footer (a widget per key) comes with the panes' contents: see fill_panes
 
     def on_mount(self) -> None:
         incident = self.cockpit.incident
         self._alerts = AlertTracker(
             incident.events, self.cockpit.config.alertmanager.resolve_grace_s)
-        self.query_one(TimelinePane).add_events(incident.events)
+        self.query_one(TimelinePane).add_events(incident.events)  # held until filled
         self._show_incident()
         self.query_one(AnalysisPane).verdicts = _verdicts(incident.events)
         self.query_one(MetricsPane).focus()
         self._tick()
         self.set_interval(1.0, self._tick)
-        self.set_interval(LOG_DRAIN_S, self._drain_logs)
         logs_cfg = self.cockpit.config.logs
         # two drains of slack at the drain ceiling before the oldest lines are dropped
         self._ingest = LogIngest(2 * max(logs_cfg.buffer_lines, 1000), logs_cfg.max_line_length)
         self._ingest_dropped = 0
         self.patterns = PatternFeed()
+        self._skeleton_mounted.set()
+        # after the next refresh, i.e. once the skeleton frame is written
+        self.call_after_refresh(self.fill_panes)
+
+    async def fill_panes(self) -> None:
+        """Mount every pane's contents and the footer, then start the timers and sources.
+
+        The app calls it once the first frame is written; a key that needs a pane's
+        contents, and a test, may call it too: it runs once, and returns when done.
+        """
+        if self._fill_task is None:
+            self._fill_task = asyncio.ensure_future(self._fill())
+        await asyncio.shield(self._fill_task)
+
+    async def _fill(self) -> None:
+        await self._skeleton_mounted.wait()  # a test may ask before the screen is mounted
+        with self.app.batch_update():  # one layout for all of it
+            for pane in self.query(Pane):
+                await pane.fill()
+            if not self.app.is_running or not self.is_attached:
+                return  # closed during start-up: no timers, no sources
+            await self.mount(Footer())
+        self.refresh_bindings()  # the footer lists the keys when the bindings are published
+        self.filled = True
+        resume_gc()  # paused by the CLI for the start-up (cockpit/ui/startup.py)
+        self.set_interval(LOG_DRAIN_S, self._drain_logs)
         self.set_interval(1.0, self._show_patterns)
         self.call_after_refresh(self._start_sources)
 

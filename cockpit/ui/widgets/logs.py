@@ -66,25 +66,27 @@ class LogsPane(Pane):
         self._counts_shown_at = 0.0
         self._counts_timer: Timer | None = None
 
-    def compose(self) -> ComposeResult:
+    def compose_contents(self) -> ComposeResult:
         with Horizontal():
             with Vertical(id="log-main"):
-                yield Input(placeholder="regex filter (case-insensitive), Enter applies, "
-                            "empty clears, Esc closes", id="log-filter")
-                yield Label("", id="log-filter-error")
+                field = Input(placeholder="regex filter (case-insensitive), Enter applies, "
+                              "empty clears, Esc closes", id="log-filter")
+                field.display = False  # opened by `/`
+                yield field
+                error = Label("", id="log-filter-error")
+                error.display = False  # shown for an invalid regex
+                yield error
                 yield LogView(format_line, max_lines=self.buffer_lines, width_of=line_width,
                               id="log-view")
             yield Static("", id="log-patterns")
 
-    def on_mount(self) -> None:
-        self.query_one(Input).display = False
-        self.query_one("#log-filter-error", Label).display = False
+    def after_fill(self) -> None:
         self._apply_theme()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
-        self.refresh_subtitle()
+        self.watch_following(self.following)  # follows (or not) and shows the counts
 
     def focus_target(self) -> Widget:
-        return self.query_one(LogView)
+        return self.query_one(LogView) if self.filled else self
 
     def _apply_theme(self) -> None:
         names = ("primary", "secondary", "accent", "success", "warning", "error")
@@ -231,8 +233,8 @@ class LogsPane(Pane):
         self.following = not self.following
 
     def watch_following(self, following: bool) -> None:
-        if not self.is_mounted:
-            return
+        if not self.filled:
+            return  # the view follows from the start
         log = self.query_one(LogView)
         log.auto_scroll = following
         if following:
