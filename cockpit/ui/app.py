@@ -15,6 +15,7 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.theme import Theme
 
 from cockpit.config import Config
 from cockpit.incident.journal import JournalError
@@ -54,10 +55,24 @@ class CockpitApp(App[Path | None]):
         try:
             theme = resolve_theme(config.ui.theme, self.available_themes)
             self.register_theme(theme)
-            self.theme = theme.name
+            self._select_theme(theme)
         except ThemeFileError as exc:
             self._theme_error = f"{exc}; using {DEFAULT_THEME}"
             self.theme = DEFAULT_THEME
+
+    def _select_theme(self, theme: Theme) -> None:
+        """Select ``theme`` before the app runs, without a second parse of the CSS.
+
+        Setting ``App.theme`` queues a reparse and restyle of everything (~15 ms of the
+        first frame) although nothing is parsed or styled yet; the variables alone do.
+        A light theme goes the usual way: it also changes how ANSI colours are mapped.
+        """
+        if theme.dark != self.current_theme.dark:
+            self.theme = theme.name
+            return
+        self.set_reactive(CockpitApp.theme, theme.name)
+        self.set_class(True, f"-theme-{theme.name}", update=False)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     def on_mount(self) -> None:
         self.set_interval(2.0, self.flush_pending, name="journal-retry")
