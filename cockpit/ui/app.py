@@ -25,7 +25,6 @@ from cockpit.incident.store import LoadedIncident, default_actor
 from cockpit.ui.keys import KEYS, LONG_HELP
 from cockpit.ui.messages import TimelineChanged
 from cockpit.ui.screens.main import MainScreen
-from cockpit.ui.screens.modals import QuitScreen
 from cockpit.ui.sources import SourceSet
 from cockpit.ui.themes import DEFAULT_THEME, ThemeFileError, packaged_themes, resolve_theme
 
@@ -148,6 +147,8 @@ class CockpitApp(App[Path | None]):
 
     def request_quit(self) -> None:
         if self.incident.is_open:
+            from cockpit.ui.screens.modals import QuitScreen
+
             self.push_screen(QuitScreen(), self._quit_choice)
         else:
             self.finish()

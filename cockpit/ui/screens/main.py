@@ -44,9 +44,6 @@ from cockpit.ui.messages import (
 )
 from cockpit.ui.patterns_feed import PatternFeed
 from cockpit.ui.screens.engineer_keys import EngineerKeys
-from cockpit.ui.screens.modals import (
-    NoteScreen,
-)
 from cockpit.ui.startup import resume_gc
 from cockpit.ui.widgets.analysis import ActionsPane, AnalysisPane
 from cockpit.ui.widgets.cluster import ClusterPane
@@ -265,6 +262,8 @@ class MainScreen(EngineerKeys):
         self.query_one(AnalysisPane).hypotheses = tuple(message.hypotheses)
 
     def on_hypothesis_verdict(self, message: HypothesisVerdict) -> None:
+        from cockpit.ui.screens.modals import NoteScreen
+
         hyp, confirmed = message.hypothesis, message.confirmed
         kind = EventKind.HYPOTHESIS_CONFIRMED if confirmed else EventKind.HYPOTHESIS_REFUTED
         verb = "Confirmed" if confirmed else "Refuted"

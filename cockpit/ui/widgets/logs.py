@@ -14,6 +14,7 @@ from collections import Counter, deque
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from time import monotonic
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -24,7 +25,6 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from cockpit.analysis.pattern_snapshot import PatternSnapshot
 from cockpit.sources.base import LogLine
 from cockpit.ui.inert import inert
 from cockpit.ui.widgets.log_format import (
@@ -36,7 +36,9 @@ from cockpit.ui.widgets.log_format import (
 )
 from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.pane import Pane, theme_color
-from cockpit.ui.widgets.patterns_view import render_patterns
+
+if TYPE_CHECKING:
+    from cockpit.analysis.pattern_snapshot import PatternSnapshot
 
 __all__ = ["LEVELS", "LogsPane", "format_line", "short_source"]
 
@@ -143,6 +145,8 @@ class LogsPane(Pane):
         self._show_patterns()
 
     def _show_patterns(self) -> None:
+        from cockpit.ui.widgets.patterns_view import render_patterns  # not before the 1st frame
+
         names = ("warning", "error", "accent")
         colors = {name: theme_color(self, name) for name in names}
         colors["muted"] = theme_color(self, "foreground-muted")
