@@ -29,6 +29,8 @@ from cockpit.ui.sources import SourceSet
 from cockpit.ui.themes import DEFAULT_THEME, ThemeFileError, packaged_themes, resolve_theme
 
 POSTMORTEM_NAME = "postmortem.md"
+#: The rules for what is inside the panes, added when they fill (see add_panes_css).
+PANES_CSS = Path(__file__).with_name("panes.tcss")
 
 
 class CockpitApp(App[Path | None]):
@@ -48,6 +50,7 @@ class CockpitApp(App[Path | None]):
         self.clock = clock
         self.actor = default_actor(config.engineer.name)
         self.main_screen: MainScreen | None = None
+        self._panes_css_added = False
         self._theme_error = ""
         for theme in packaged_themes():
             self.register_theme(theme)
@@ -72,6 +75,17 @@ class CockpitApp(App[Path | None]):
         self.set_reactive(CockpitApp.theme, theme.name)
         self.set_class(True, f"-theme-{theme.name}", update=False)
         self.stylesheet.set_variables(self.get_css_variables())
+
+    def add_panes_css(self) -> None:
+        """Add panes.tcss to the stylesheet (once): the panes' contents are mounted next.
+
+        Kept out of CSS_PATH so it is parsed after the first frame, not before it; the
+        rules only style widgets inside the panes, so nothing already mounted changes.
+        """
+        if not self._panes_css_added:
+            self._panes_css_added = True
+            self.stylesheet.add_source(PANES_CSS.read_text(encoding="utf-8"),
+                                       read_from=(str(PANES_CSS), ""))
 
     def on_mount(self) -> None:
         self.set_interval(2.0, self.flush_pending, name="journal-retry")

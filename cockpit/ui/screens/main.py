@@ -136,6 +136,7 @@ class MainScreen(EngineerKeys):
 
     async def _fill(self) -> None:
         await self._skeleton_mounted.wait()  # a test may ask before the screen is mounted
+        self.cockpit.add_panes_css()
         with self.app.batch_update():  # one layout for all of it
             for pane in self.query(Pane):
                 await pane.fill()
