@@ -5,9 +5,9 @@ Attributes down: handlers set pane attributes. Messages up: panes post, this
 screen decides.
 
 Start-up order, so the engineer sees the layout at once: the first frame is the
-header and six titled, empty panes (cheap to compose); once it is written
-(``call_after_refresh``) :meth:`MainScreen.fill_panes` mounts every pane's contents and the
-footer, then the timers and the source workers start.
+header and six titled, empty panes (cheap to compose); once it is written,
+:meth:`MainScreen.fill_panes` mounts every pane's contents and the footer, then the
+timers and the source workers start.
 """
 
 from __future__ import annotations
@@ -127,8 +127,9 @@ class MainScreen(EngineerKeys):
     async def fill_panes(self) -> None:
         """Mount every pane's contents and the footer, then start the timers and sources.
 
-        The app calls it once the first frame is written; a key that needs a pane's
-        contents, and a test, may call it too: it runs once, and returns when done.
+        on_mount asks for it after the next refresh, i.e. once the skeleton is written; a
+        key that needs a pane's contents, and a test, may call it too: it runs once, and
+        returns when it is done.
         """
         if self._fill_task is None:
             self._fill_task = asyncio.ensure_future(self._fill())
