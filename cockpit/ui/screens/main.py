@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -24,8 +23,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer
 
-from cockpit.incident.journal import parse_ts
-from cockpit.incident.model import Event, EventKind, Hypothesis
+from cockpit.incident.model import Event, EventKind
 from cockpit.sources.base import HealthState, SourceHealth
 from cockpit.sources.logs.ingest import LogIngest
 from cockpit.ui import feeds
@@ -44,12 +42,13 @@ from cockpit.ui.messages import (
 )
 from cockpit.ui.patterns_feed import PatternFeed
 from cockpit.ui.screens.engineer_keys import EngineerKeys
+from cockpit.ui.screens.journal_view import markers, verdicts
 from cockpit.ui.startup import resume_gc
 from cockpit.ui.widgets.analysis import ActionsPane, AnalysisPane
 from cockpit.ui.widgets.cluster import ClusterPane
 from cockpit.ui.widgets.header import HeaderBar
 from cockpit.ui.widgets.logs import LogsPane
-from cockpit.ui.widgets.metrics import Marker, MetricsPane
+from cockpit.ui.widgets.metrics import MetricsPane
 from cockpit.ui.widgets.pane import Pane
 from cockpit.ui.widgets.timeline import TimelinePane
 
@@ -111,7 +110,7 @@ class MainScreen(EngineerKeys):
             incident.events, self.cockpit.config.alertmanager.resolve_grace_s)
         self.query_one(TimelinePane).add_events(incident.events)  # held until filled
         self._show_incident()
-        self.query_one(AnalysisPane).verdicts = _verdicts(incident.events)
+        self.query_one(AnalysisPane).verdicts = verdicts(incident.events)
         self.query_one(MetricsPane).focus()
         self._tick()
         self.set_interval(1.0, self._tick)
@@ -286,7 +285,7 @@ class MainScreen(EngineerKeys):
     def _show_incident(self) -> None:
         incident = self.cockpit.incident
         self.query_one(HeaderBar).incident = incident
-        self.query_one(MetricsPane).markers = _markers(incident.events)
+        self.query_one(MetricsPane).markers = markers(incident.events)
 
     # -- keys ---------------------------------------------------------------
 
@@ -310,26 +309,3 @@ class MainScreen(EngineerKeys):
         pane.cycle_window()
         self._window_s = pane.window_s
         self._wake_metrics.set()
-
-
-def _markers(events: tuple[Event, ...]) -> tuple[Marker, ...]:
-    markers: list[Marker] = []
-    for event in events:
-        if event.kind is EventKind.DEPLOY_DETECTED:
-            markers.append((event.ts.timestamp(), "deploy"))
-        elif event.kind is EventKind.ALERT_FIRED:
-            start: datetime = event.ts
-            with contextlib.suppress(ValueError):
-                start = parse_ts(str(event.data.get("starts_at", "")))
-            markers.append((start.timestamp(), "alert"))
-    return tuple(markers)
-
-
-def _verdicts(events: tuple[Event, ...]) -> dict[str, bool]:
-    verdicts: dict[str, bool] = {}
-    for event in events:
-        if event.kind in (EventKind.HYPOTHESIS_CONFIRMED, EventKind.HYPOTHESIS_REFUTED):
-            hyp = Hypothesis.from_data(event.data) if "cause" in event.data else None
-            if hyp is not None:
-                verdicts[hyp.id] = event.kind is EventKind.HYPOTHESIS_CONFIRMED
-    return verdicts
