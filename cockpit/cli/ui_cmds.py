@@ -51,12 +51,18 @@ def with_logs(config: Config, files: tuple[str, ...], command: str | None) -> Co
 
 def _run(config: Config, loaded: LoadedIncident,
          clock: Callable[[], datetime] | None = None) -> None:
-    from cockpit.ui.app import create_app, run_app
-    from cockpit.ui.wiring import build_sources
+    from cockpit.ui.startup import pause_gc, resume_gc
 
-    kwargs = {"clock": clock} if clock else {}
-    app = create_app(config, loaded, build_sources(config, clock), **kwargs)
-    path = run_app(app)
+    pause_gc()  # until the panes are filled: start-up makes no garbage worth scanning
+    try:
+        from cockpit.ui.app import create_app, run_app
+        from cockpit.ui.wiring import build_sources
+
+        kwargs = {"clock": clock} if clock else {}
+        app = create_app(config, loaded, build_sources(config, clock), **kwargs)
+        path = run_app(app)
+    finally:
+        resume_gc()  # in case the app ended before it filled its panes
     if path is not None:
         click.echo(f"post-mortem draft: {path}")
     click.echo(f"incident {loaded.incident.id} — `cockpit resume {loaded.incident.id}` "

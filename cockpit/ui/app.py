@@ -15,6 +15,7 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.theme import Theme
 
 from cockpit.config import Config
 from cockpit.incident.journal import JournalError
@@ -24,11 +25,12 @@ from cockpit.incident.store import LoadedIncident, default_actor
 from cockpit.ui.keys import KEYS, LONG_HELP
 from cockpit.ui.messages import TimelineChanged
 from cockpit.ui.screens.main import MainScreen
-from cockpit.ui.screens.modals import QuitScreen
 from cockpit.ui.sources import SourceSet
 from cockpit.ui.themes import DEFAULT_THEME, ThemeFileError, packaged_themes, resolve_theme
 
 POSTMORTEM_NAME = "postmortem.md"
+#: The rules for what is inside the panes, added when they fill (see add_panes_css).
+PANES_CSS = Path(__file__).with_name("panes.tcss")
 
 
 class CockpitApp(App[Path | None]):
@@ -48,21 +50,49 @@ class CockpitApp(App[Path | None]):
         self.clock = clock
         self.actor = default_actor(config.engineer.name)
         self.main_screen: MainScreen | None = None
+        self._panes_css_added = False
         self._theme_error = ""
         for theme in packaged_themes():
             self.register_theme(theme)
         try:
             theme = resolve_theme(config.ui.theme, self.available_themes)
             self.register_theme(theme)
-            self.theme = theme.name
+            self._select_theme(theme)
         except ThemeFileError as exc:
             self._theme_error = f"{exc}; using {DEFAULT_THEME}"
             self.theme = DEFAULT_THEME
 
+    def _select_theme(self, theme: Theme) -> None:
+        """Select ``theme`` before the app runs, without a second parse of the CSS.
+
+        Setting ``App.theme`` queues a reparse and restyle of everything (~15 ms of the
+        first frame) although nothing is parsed or styled yet; the variables alone do.
+        A light theme goes the usual way: it also changes how ANSI colours are mapped.
+        """
+        if theme.dark != self.current_theme.dark:
+            self.theme = theme.name
+            return
+        self.set_reactive(CockpitApp.theme, theme.name)
+        self.set_class(True, f"-theme-{theme.name}", update=False)
+        self.stylesheet.set_variables(self.get_css_variables())
+
+    def add_panes_css(self) -> None:
+        """Add panes.tcss to the stylesheet (once): the panes' contents are mounted next.
+
+        Kept out of CSS_PATH so it is parsed after the first frame, not before it; the
+        rules only style widgets inside the panes, so nothing already mounted changes.
+        """
+        if not self._panes_css_added:
+            self._panes_css_added = True
+            self.stylesheet.add_source(PANES_CSS.read_text(encoding="utf-8"),
+                                       read_from=(str(PANES_CSS), ""))
+
     def on_mount(self) -> None:
         self.set_interval(2.0, self.flush_pending, name="journal-retry")
         self.main_screen = MainScreen()
-        self.push_screen(self.main_screen)
+        # pushed from the message loop, after Textual's start-up batch: a frame laid out
+        # inside that batch is computed and never written (~50 ms on the first frame)
+        self.call_later(self.push_screen, self.main_screen)
         for warning in self.loaded.warnings:
             self.notify(warning, title="journal", severity="warning")
         if self._theme_error:
@@ -131,6 +161,8 @@ class CockpitApp(App[Path | None]):
 
     def request_quit(self) -> None:
         if self.incident.is_open:
+            from cockpit.ui.screens.modals import QuitScreen
+
             self.push_screen(QuitScreen(), self._quit_choice)
         else:
             self.finish()

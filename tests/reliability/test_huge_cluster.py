@@ -142,8 +142,10 @@ class PaneApp(App[None]):
     def compose(self) -> ComposeResult:
         yield ClusterPane(DEPLOY, id="cluster")
 
-    def on_mount(self) -> None:
-        self.query_one(ClusterPane).snapshot = self.snap
+    async def on_mount(self) -> None:
+        pane = self.query_one(ClusterPane)
+        await pane.fill()  # panes mount their tables when asked (after the first frame)
+        pane.snapshot = self.snap
 
 
 async def _rendered(snapshot: ClusterSnapshot) -> tuple[list[str], int, str]:

@@ -14,7 +14,7 @@ from cockpit.ui.screens.remediation import RemediationListScreen
 from cockpit.ui.widgets.analysis import AnalysisPane
 from cockpit.ui.widgets.pane import Pane
 from tests.ui.conftest import AppFactory
-from tests.ui.waiting import journal_events, until
+from tests.ui.waiting import filled, journal_events, until
 
 
 async def test_acknowledge_is_journalled_once(make_app: AppFactory,
@@ -91,6 +91,7 @@ async def test_hypotheses_confirm_and_refute(make_app: AppFactory,
     oom = Hypothesis("h2", "Memory limit too low", "pod/api-gateway", 0.3, ("OOMKilled",), "")
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
+        await filled(app)  # the table the keys move in
         app.screen.post_message(HypothesesUpdated([oom, bad_deploy]))
         pane = app.screen.query_one(AnalysisPane)
         await until(pilot, lambda: len(pane.hypotheses) == 2, "hypotheses shown")

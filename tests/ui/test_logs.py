@@ -11,7 +11,7 @@ from cockpit.ui.widgets.logs import LogsPane
 from cockpit.ui.widgets.timeline import TimelinePane
 from tests.ui.conftest import AppFactory
 from tests.ui.fakes import QueueLogs, ScriptedAlerts, alert, cockpit_config, line
-from tests.ui.waiting import until
+from tests.ui.waiting import filled, until
 
 HOSTILE = ("\x1b[2J\x1b[31mcleared\x1b]52;c;cm0gLXJmIH4=\x07 "
            "evil\u202etxt.exe\u2066 \x9b6n done")
@@ -24,6 +24,7 @@ async def test_filter_valid_and_invalid_regex(make_app: AppFactory) -> None:
                       line("GET /health 200", "debug", second=3)])
     app = make_app(SourceSet(logs=[logs]))
     async with app.run_test(size=(120, 35)) as pilot:
+        await filled(app)
         pane = app.screen.query_one(LogsPane)
         view = pane.query_one(LogView)
         await until(pilot, lambda: view.line_count == 3, "three lines shown")
@@ -45,6 +46,7 @@ async def test_buffer_is_bounded_and_counts_dropped_lines(make_app: AppFactory) 
     logs = QueueLogs()
     app = make_app(SourceSet(logs=[logs]), config=cockpit_config(buffer_lines=100))
     async with app.run_test(size=(120, 35)) as pilot:
+        await filled(app)
         pane = app.screen.query_one(LogsPane)
         for start in range(0, 250, 50):
             logs.batches.put([line(f"line {n}", second=n % 60) for n in range(start, start + 50)])
@@ -58,6 +60,7 @@ async def test_buffer_is_bounded_and_counts_dropped_lines(make_app: AppFactory) 
 async def test_pause_and_follow(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
+        await filled(app)
         pane = app.screen.query_one(LogsPane)
         await pilot.press("space")
         assert not pane.following and "PAUSED" in str(pane.border_subtitle)
@@ -73,6 +76,7 @@ async def test_hostile_text_is_inert_everywhere(make_app: AppFactory,
     alerts = ScriptedAlerts([alert(summary=HOSTILE)])
     app = make_app(SourceSet(logs=[logs], alerts=alerts))
     async with app.run_test(size=(120, 35)) as pilot:
+        await filled(app)
         view = app.screen.query_one(LogsPane).query_one(LogView)
         await until(pilot, lambda: view.line_count == 1, "hostile line shown")
         await pilot.press("n", *"[bold]not markup[/bold]", "enter")
@@ -94,6 +98,7 @@ async def test_following_survives_a_modal_and_pruning(make_app: AppFactory) -> N
     logs = QueueLogs()
     app = make_app(SourceSet(logs=[logs]), config=cockpit_config(buffer_lines=100))
     async with app.run_test(size=(120, 35)) as pilot:
+        await filled(app)
         view = app.screen.query_one(LogsPane).query_one(LogView)
         logs.batches.put([line(f"before {n}", "info") for n in range(150)])
         await until(pilot, lambda: view.line_count == 100, "first batch shown")
@@ -111,6 +116,7 @@ async def test_jump_to_time_pauses_at_the_first_line_of_that_second(make_app: Ap
     logs = QueueLogs()
     app = make_app(SourceSet(logs=[logs]))
     async with app.run_test(size=(120, 35)) as pilot:
+        await filled(app)
         view = app.screen.query_one(LogsPane).query_one(LogView)
         logs.batches.put([line(f"line {n:02d}", "info", second=n) for n in range(60)])
         await until(pilot, lambda: view.line_count == 60, "lines shown")

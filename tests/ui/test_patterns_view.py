@@ -15,7 +15,7 @@ from cockpit.ui.widgets.logs import LogsPane
 from cockpit.ui.widgets.patterns_view import message_part, render_patterns
 from tests.ui.conftest import AppFactory
 from tests.ui.fakes import QueueLogs
-from tests.ui.waiting import until
+from tests.ui.waiting import filled, until
 
 T0 = datetime(2024, 1, 15, 10, 20, tzinfo=UTC)
 
@@ -58,6 +58,7 @@ async def test_the_pane_shows_the_miners_groups(make_app: AppFactory,
                       for i in range(50)])
     app = make_app(SourceSet(logs=[logs]))
     async with app.run_test(size=(140, 40)) as pilot:
+        await filled(app)
         view = app.screen.query_one(LogsPane).query_one("#log-patterns", Static)
         await until(pilot, lambda: "50×" in str(view.render()), "patterns shown", timeout=60)
         assert "  upstream payments-db" in str(view.render())

@@ -37,7 +37,7 @@ from tests.ui.fakes import (
     panel,
     snapshot,
 )
-from tests.ui.waiting import until
+from tests.ui.waiting import filled, until
 
 SIZE = (120, 35)
 SnapCompare = Callable[..., bool]
@@ -77,6 +77,7 @@ def _app(make_app: AppFactory, firing: bool) -> tuple[CockpitApp, ScriptedMetric
 
 def _settled(app: CockpitApp, events: int) -> Callable[[Pilot[Any]], Any]:
     async def wait(pilot: Pilot[Any]) -> None:
+        await filled(app)
         screen = app.screen
         await until(pilot, lambda: bool(screen.query_one(MetricsPane).panels), "metrics")
         await until(pilot, lambda: screen.query_one(ClusterPane).snapshot is not None, "cluster")

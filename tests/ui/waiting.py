@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 
 from cockpit.incident.journal import Journal
 from cockpit.incident.model import Event, EventKind
+from cockpit.ui.app import CockpitApp
 
 
 async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str,
@@ -20,6 +21,12 @@ async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str,
             return
         await pilot.pause(0.05)
     raise AssertionError(f"never happened: {what}")
+
+
+async def filled(app: CockpitApp) -> None:
+    """Return once every pane's contents are mounted (they come after the first frame)."""
+    assert app.main_screen is not None
+    await app.main_screen.fill_panes()
 
 
 def journal_events(path: Path, kind: EventKind | None = None) -> list[Event]:

@@ -1,7 +1,8 @@
 """The engineer's keys on the main screen that need nothing but the app and the panes.
 
 Kept apart from MainScreen (sources, messages, layout) so each stays readable;
-MainScreen inherits these actions, the bindings live in cockpit/ui/keys.py.
+MainScreen inherits these actions, the bindings live in cockpit/ui/keys.py. The
+modals are imported by the keys that open them: none is needed for the first frame.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from textual.screen import Screen
 from cockpit.incident.model import EventKind
 from cockpit.ui.keys import help_rows
 from cockpit.ui.messages import AnalysisRequested
-from cockpit.ui.screens.modals import HelpScreen, NoteScreen, severity_picker, status_picker
 from cockpit.ui.widgets.logs import LogsPane
 from cockpit.ui.widgets.metrics import MetricsPane
 from cockpit.ui.widgets.pane import Pane
@@ -31,6 +31,8 @@ class EngineerKeys(Screen[None]):
         self.cockpit.acknowledge()
 
     def action_note(self) -> None:
+        from cockpit.ui.screens.modals import NoteScreen
+
         def saved(text: str | None) -> None:
             if text:
                 self.cockpit.record_by_engineer(EventKind.NOTE, text)
@@ -38,10 +40,14 @@ class EngineerKeys(Screen[None]):
         self.app.push_screen(NoteScreen(), saved)
 
     def action_status(self) -> None:
+        from cockpit.ui.screens.modals import status_picker
+
         self.app.push_screen(status_picker(self.cockpit.incident.status),
                              self.cockpit.change_status)
 
     def action_severity(self) -> None:
+        from cockpit.ui.screens.modals import severity_picker
+
         self.app.push_screen(severity_picker(self.cockpit.incident.severity),
                              self.cockpit.change_severity)
 
@@ -51,12 +57,19 @@ class EngineerKeys(Screen[None]):
         self.notify("Analysis requested.", timeout=3)
 
 
-    def action_filter_logs(self) -> None:
+    async def fill_panes(self) -> None:
+        """Mount the panes' contents if not yet (MainScreen does; keys that need them wait)."""
+
+    async def action_filter_logs(self) -> None:
+        await self.fill_panes()
         self.query_one(LogsPane).open_filter()
 
     def action_jump_logs(self) -> None:
-        def jump(value: str | None) -> None:
+        from cockpit.ui.screens.modals import NoteScreen
+
+        async def jump(value: str | None) -> None:
             if value:
+                await self.fill_panes()
                 self.notify(self.query_one(LogsPane).jump_to(value), timeout=4)
 
         self.app.push_screen(NoteScreen("Jump the logs to a time (UTC, HH:MM or HH:MM:SS)",
@@ -92,6 +105,8 @@ class EngineerKeys(Screen[None]):
         self._step_pane(-1)
 
     def action_help(self) -> None:
+        from cockpit.ui.screens.modals import HelpScreen
+
         self.app.push_screen(HelpScreen(help_rows()))
 
     def action_request_quit(self) -> None:

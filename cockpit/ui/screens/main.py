@@ -2,14 +2,18 @@
 and turns what matters into journal events (through the app, the only writer).
 
 Attributes down: handlers set pane attributes. Messages up: panes post, this
-screen decides. Workers start after the first frame so the screen shows at once.
+screen decides.
+
+Start-up order, so the engineer sees the layout at once: the first frame is the
+header and six titled, empty panes (cheap to compose); once it is written,
+:meth:`MainScreen.fill_panes` mounts every pane's contents and the footer, then the
+timers and the source workers start.
 """
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import threading
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -18,8 +22,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer
 
-from cockpit.incident.journal import parse_ts
-from cockpit.incident.model import Event, EventKind, Hypothesis
+from cockpit.incident.model import Event, EventKind
 from cockpit.sources.base import HealthState, SourceHealth
 from cockpit.sources.logs.pump import describe
 from cockpit.ui import feeds
@@ -38,14 +41,13 @@ from cockpit.ui.messages import (
     TimelineChanged,
 )
 from cockpit.ui.screens.engineer_keys import EngineerKeys
-from cockpit.ui.screens.modals import (
-    NoteScreen,
-)
+from cockpit.ui.screens.journal_view import markers, verdicts
+from cockpit.ui.startup import resume_gc
 from cockpit.ui.widgets.analysis import ActionsPane, AnalysisPane
 from cockpit.ui.widgets.cluster import ClusterPane
 from cockpit.ui.widgets.header import HeaderBar
 from cockpit.ui.widgets.logs import LogsPane
-from cockpit.ui.widgets.metrics import Marker, MetricsPane
+from cockpit.ui.widgets.metrics import MetricsPane
 from cockpit.ui.widgets.pane import Pane
 from cockpit.ui.widgets.timeline import TimelinePane
 
@@ -81,6 +83,10 @@ class MainScreen(EngineerKeys):
         self._remediation: RemediationFlow | None = None
         self._analysis: AnalysisFlow | None = None
         self._logs_failed = ""
+        self._fill_task: asyncio.Task[None] | None = None
+        self._skeleton_mounted = asyncio.Event()
+        #: True once every pane's contents and the footer are mounted.
+        self.filled = False
 
     def compose(self) -> ComposeResult:
         config = self.cockpit.config
@@ -96,24 +102,51 @@ class MainScreen(EngineerKeys):
                 yield TimelinePane(id="timeline")
                 yield AnalysisPane(id="analysis")
                 yield ActionsPane(id="actions")
-        yield Footer()
+        # the footer (a widget per key) comes with the panes' contents: see fill_panes
 
     def on_mount(self) -> None:
         incident = self.cockpit.incident
         self._alerts = AlertTracker(
             incident.events, self.cockpit.config.alertmanager.resolve_grace_s)
-        self.query_one(TimelinePane).add_events(incident.events)
+        self.query_one(TimelinePane).add_events(incident.events)  # held until filled
         self._show_incident()
-        self.query_one(AnalysisPane).verdicts = _verdicts(incident.events)
+        self.query_one(AnalysisPane).verdicts = verdicts(incident.events)
         self.query_one(MetricsPane).focus()
         self._tick()
         self.set_interval(1.0, self._tick)
-        self.set_interval(LOG_DRAIN_S, self._drain_logs)
         logs_cfg = self.cockpit.config.logs
         # two drains of slack at the drain ceiling before the oldest lines are dropped
         self._logs = make_hub(self.cockpit.sources.logs, 2 * max(logs_cfg.buffer_lines, 1000),
                               logs_cfg.max_line_length)
         self._logs_dropped = 0
+        self._skeleton_mounted.set()
+        # after the next refresh, i.e. once the skeleton frame is written
+        self.call_after_refresh(self.fill_panes)
+
+    async def fill_panes(self) -> None:
+        """Mount every pane's contents and the footer, then start the timers and sources.
+
+        on_mount asks for it after the next refresh, i.e. once the skeleton is written; a
+        key that needs a pane's contents, and a test, may call it too: it runs once, and
+        returns when it is done.
+        """
+        if self._fill_task is None:
+            self._fill_task = asyncio.ensure_future(self._fill())
+        await asyncio.shield(self._fill_task)
+
+    async def _fill(self) -> None:
+        await self._skeleton_mounted.wait()  # a test may ask before the screen is mounted
+        self.cockpit.add_panes_css()
+        with self.app.batch_update():  # one layout for all of it
+            for pane in self.query(Pane):
+                await pane.fill()
+            if not self.app.is_running or not self.is_attached:
+                return  # closed during start-up: no timers, no sources
+            await self.mount(Footer())
+        self.refresh_bindings()  # the footer lists the keys when the bindings are published
+        self.filled = True
+        resume_gc()  # paused by the CLI for the start-up (cockpit/ui/startup.py)
+        self.set_interval(LOG_DRAIN_S, self._drain_logs)
         self.set_interval(1.0, self._show_patterns)
         self.call_after_refresh(self._start_sources)
 
@@ -234,6 +267,8 @@ class MainScreen(EngineerKeys):
         self.query_one(AnalysisPane).hypotheses = tuple(message.hypotheses)
 
     def on_hypothesis_verdict(self, message: HypothesisVerdict) -> None:
+        from cockpit.ui.screens.modals import NoteScreen
+
         hyp, confirmed = message.hypothesis, message.confirmed
         kind = EventKind.HYPOTHESIS_CONFIRMED if confirmed else EventKind.HYPOTHESIS_REFUTED
         verb = "Confirmed" if confirmed else "Refuted"
@@ -254,7 +289,7 @@ class MainScreen(EngineerKeys):
     def _show_incident(self) -> None:
         incident = self.cockpit.incident
         self.query_one(HeaderBar).incident = incident
-        self.query_one(MetricsPane).markers = _markers(incident.events)
+        self.query_one(MetricsPane).markers = markers(incident.events)
 
     # -- keys ---------------------------------------------------------------
 
@@ -278,26 +313,3 @@ class MainScreen(EngineerKeys):
         pane.cycle_window()
         self._window_s = pane.window_s
         self._wake_metrics.set()
-
-
-def _markers(events: tuple[Event, ...]) -> tuple[Marker, ...]:
-    markers: list[Marker] = []
-    for event in events:
-        if event.kind is EventKind.DEPLOY_DETECTED:
-            markers.append((event.ts.timestamp(), "deploy"))
-        elif event.kind is EventKind.ALERT_FIRED:
-            start: datetime = event.ts
-            with contextlib.suppress(ValueError):
-                start = parse_ts(str(event.data.get("starts_at", "")))
-            markers.append((start.timestamp(), "alert"))
-    return tuple(markers)
-
-
-def _verdicts(events: tuple[Event, ...]) -> dict[str, bool]:
-    verdicts: dict[str, bool] = {}
-    for event in events:
-        if event.kind in (EventKind.HYPOTHESIS_CONFIRMED, EventKind.HYPOTHESIS_REFUTED):
-            hyp = Hypothesis.from_data(event.data) if "cause" in event.data else None
-            if hyp is not None:
-                verdicts[hyp.id] = event.kind is EventKind.HYPOTHESIS_CONFIRMED
-    return verdicts

@@ -8,7 +8,7 @@ advisor's answer streams in (``advice``); ``p`` shows the exact payload that was
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,12 +16,15 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import DataTable, Label, Log, Static
+from textual.widgets import Label
 
 from cockpit.incident.model import Hypothesis
 from cockpit.ui.inert import inert
 from cockpit.ui.messages import HypothesisVerdict
 from cockpit.ui.widgets.pane import Pane, theme_color
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable, Log, Static
 
 EMPTY = "No hypotheses yet. Press i to ask for an analysis."
 
@@ -66,16 +69,34 @@ class AnalysisPane(Pane):
     advice: reactive[str] = reactive("")
     payload_path: Path | None = None
 
-    def compose(self) -> ComposeResult:
+    def compose_contents(self) -> ComposeResult:
+        from textual.widgets import DataTable, Static  # mounted after the first frame
+
         table: DataTable[Text | str] = DataTable(id="hypotheses", cursor_type="row")
         table.add_columns("#", "Conf.", "Cause", "Culprit", "Verdict")
         yield table
         yield Static(EMPTY, id="evidence")
         yield Static("", id="advice")
 
+    def after_fill(self) -> None:
+        self._fill()
+        self.watch_advice(self.advice)
+
+    def _table(self) -> DataTable[Text | str]:
+        from textual.widgets import DataTable
+
+        return self.query_one(DataTable)
+
+    def _static(self, selector: str) -> Static:
+        from textual.widgets import Static
+
+        return self.query_one(selector, Static)
+
     def watch_advice(self, text: str) -> None:
+        if not self.filled:
+            return  # shown by after_fill
         lines = [inert(line, 300) for line in text[-1500:].splitlines()]
-        advice = self.query_one("#advice", Static)
+        advice = self._static("#advice")
         advice.update(Text("\n".join(lines)))
         advice.set_class(bool(text), "-shown")
 
@@ -86,7 +107,7 @@ class AnalysisPane(Pane):
         self.app.push_screen(PayloadScreen(self.payload_path))
 
     def focus_target(self) -> Widget:
-        return self.query_one(DataTable)
+        return self._table() if self.filled else self
 
     def watch_hypotheses(self) -> None:
         self._fill()
@@ -95,7 +116,9 @@ class AnalysisPane(Pane):
         self._fill()
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
+        if not self.filled:
+            return  # shown by after_fill
+        table = self._table()
         row = table.cursor_row
         table.clear()
         ranked = sorted(self.hypotheses, key=lambda h: -h.confidence)
@@ -109,9 +132,11 @@ class AnalysisPane(Pane):
         self._show_evidence()
 
     def selected(self) -> Hypothesis | None:
-        table = self.query_one(DataTable)
         ranked = sorted(self.hypotheses, key=lambda h: -h.confidence)
-        if not ranked or table.cursor_row < 0 or table.cursor_row >= len(ranked):
+        if not ranked or not self.filled:
+            return ranked[0] if ranked else None  # the cursor starts on the first row
+        table = self._table()
+        if table.cursor_row < 0 or table.cursor_row >= len(ranked):
             return None
         return ranked[table.cursor_row]
 
@@ -120,7 +145,7 @@ class AnalysisPane(Pane):
 
     def _show_evidence(self) -> None:
         hyp = self.selected()
-        evidence = self.query_one("#evidence", Static)
+        evidence = self._static("#evidence")
         if hyp is None:
             evidence.update(EMPTY)
             return
@@ -147,13 +172,32 @@ class ActionsPane(Pane):
 
     PANE_TITLE = "Actions"
 
-    def compose(self) -> ComposeResult:
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._held: list[str] = []  # lines added before the contents were mounted
+
+    def compose_contents(self) -> ComposeResult:
+        from textual.widgets import Log  # mounted after the first frame
+
         log = Log(id="actions-log", max_lines=500)
         log.write_line("Press r to choose a remediation action.")
         yield log
 
-    def focus_target(self) -> Widget:
+    def after_fill(self) -> None:
+        held, self._held = self._held, []
+        for text in held:
+            self.add_line(text)
+
+    def _log(self) -> Log:
+        from textual.widgets import Log
+
         return self.query_one(Log)
 
+    def focus_target(self) -> Widget:
+        return self._log() if self.filled else self
+
     def add_line(self, text: str) -> None:
-        self.query_one(Log).write_line(inert(text, 500))
+        if not self.filled:
+            self._held.append(text)
+            return
+        self._log().write_line(inert(text, 500))

@@ -8,17 +8,20 @@ says so, so a missing pod is never mistaken for an absent one.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from cockpit.incident.metrics import format_duration
 from cockpit.sources.base import Alert, ClusterSnapshot
 from cockpit.ui.inert import inert
 from cockpit.ui.widgets.pane import Pane, theme_color
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
 
 TABS = {
     "alerts": ("Alerts", ("Alert", "Severity", "Since", "Summary")),
@@ -47,7 +50,10 @@ class ClusterPane(Pane):
         self.deployment = deployment  # whose revision history to show
         self._notes: tuple[str, ...] = ()  # what the capped-view line says now
 
-    def compose(self) -> ComposeResult:
+    def compose_contents(self) -> ComposeResult:
+        # imported here: the tables and tabs are mounted after the first frame
+        from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
         notes = Static(id="cluster-notes")
         notes.display = False
         yield notes
@@ -59,11 +65,21 @@ class ClusterPane(Pane):
                     table.add_columns(*columns)
                     yield table
 
+    def after_fill(self) -> None:
+        self.watch_alerts(self.alerts)
+        self.watch_snapshot(self.snapshot)
+
     def focus_target(self) -> Widget:
+        if not self.filled:
+            return self
+        from textual.widgets import DataTable, TabbedContent
+
         active = self.query_one(TabbedContent).active or "tab-alerts"
         return self.query_one(f"#{active} DataTable", DataTable)
 
     def _table(self, key: str) -> DataTable[Text | str]:
+        from textual.widgets import DataTable
+
         return self.query_one(f"#table-{key}", DataTable)
 
     def _now(self) -> datetime:
@@ -72,6 +88,10 @@ class ClusterPane(Pane):
         return self.snapshot.fetched_at if self.snapshot else datetime.now().astimezone()
 
     def watch_alerts(self, alerts: tuple[Alert, ...]) -> None:
+        if not self.filled:
+            return  # shown by after_fill
+        from textual.widgets import TabbedContent
+
         table = self._table("alerts")
         table.clear()
         error, warning = theme_color(self, "error"), theme_color(self, "warning")
@@ -84,7 +104,7 @@ class ClusterPane(Pane):
         self.query_one(TabbedContent).get_tab("tab-alerts").label = f"Alerts ({firing})"
 
     def watch_snapshot(self, snapshot: ClusterSnapshot | None) -> None:
-        if snapshot is None:
+        if snapshot is None or not self.filled:
             return
         self._show_notes(snapshot.notes)
         now = self._now()
@@ -125,6 +145,8 @@ class ClusterPane(Pane):
         if notes == self._notes:
             return
         self._notes = notes
+        from textual.widgets import Static
+
         line = self.query_one("#cluster-notes", Static)
         line.display = bool(notes)
         line.update(Text("; ".join(inert(note, 200) for note in notes),

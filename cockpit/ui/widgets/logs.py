@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from time import monotonic
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -25,7 +26,6 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from cockpit.analysis.pattern_snapshot import PatternSnapshot
 from cockpit.sources.base import LogLine
 from cockpit.ui.inert import inert
 from cockpit.ui.widgets.log_format import (
@@ -37,7 +37,9 @@ from cockpit.ui.widgets.log_format import (
 )
 from cockpit.ui.widgets.log_view import LogView
 from cockpit.ui.widgets.pane import Pane, theme_color
-from cockpit.ui.widgets.patterns_view import render_patterns
+
+if TYPE_CHECKING:
+    from cockpit.analysis.pattern_snapshot import PatternSnapshot
 
 __all__ = ["LEVELS", "LogsPane", "format_line", "short_source"]
 
@@ -69,25 +71,27 @@ class LogsPane(Pane):
         self._counts_shown_at = 0.0
         self._counts_timer: Timer | None = None
 
-    def compose(self) -> ComposeResult:
+    def compose_contents(self) -> ComposeResult:
         with Horizontal():
             with Vertical(id="log-main"):
-                yield Input(placeholder="regex filter (case-insensitive), Enter applies, "
-                            "empty clears, Esc closes", id="log-filter")
-                yield Label("", id="log-filter-error")
+                field = Input(placeholder="regex filter (case-insensitive), Enter applies, "
+                              "empty clears, Esc closes", id="log-filter")
+                field.display = False  # opened by `/`
+                yield field
+                error = Label("", id="log-filter-error")
+                error.display = False  # shown for an invalid regex
+                yield error
                 yield LogView(format_line, max_lines=self.buffer_lines, widest=lines_width,
                               id="log-view")
             yield Static("", id="log-patterns")
 
-    def on_mount(self) -> None:
-        self.query_one(Input).display = False
-        self.query_one("#log-filter-error", Label).display = False
+    def after_fill(self) -> None:
         self._apply_theme()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
-        self.refresh_subtitle()
+        self.watch_following(self.following)  # follows (or not) and shows the counts
 
     def focus_target(self) -> Widget:
-        return self.query_one(LogView)
+        return self.query_one(LogView) if self.filled else self
 
     def _apply_theme(self) -> None:
         names = ("primary", "secondary", "accent", "success", "warning", "error")
@@ -148,6 +152,8 @@ class LogsPane(Pane):
         self._show_patterns()
 
     def _show_patterns(self) -> None:
+        from cockpit.ui.widgets.patterns_view import render_patterns  # not before the 1st frame
+
         names = ("warning", "error", "accent")
         colors = {name: theme_color(self, name) for name in names}
         colors["muted"] = theme_color(self, "foreground-muted")
@@ -238,8 +244,8 @@ class LogsPane(Pane):
         self.following = not self.following
 
     def watch_following(self, following: bool) -> None:
-        if not self.is_mounted:
-            return
+        if not self.filled:
+            return  # the view follows from the start
         log = self.query_one(LogView)
         log.auto_scroll = following
         if following:

@@ -115,7 +115,7 @@ class MetricsPane(Pane):
     def window_s(self) -> float:
         return WINDOWS[self.window_index][1]
 
-    def compose(self) -> ComposeResult:
+    def compose_contents(self) -> ComposeResult:
         with Grid(id="panel-grid"):
             for name, title in self._titles:
                 yield PanelView(name, title)
@@ -140,9 +140,12 @@ class MetricsPane(Pane):
     def watch_markers(self) -> None:
         self._redraw()
 
+    def after_fill(self) -> None:
+        self._redraw()
+
     def _redraw(self) -> None:
-        if not self.is_mounted:
-            return
+        if not self.is_mounted or not self.filled:
+            return  # drawn by after_fill
         by_name = {p.name: p for p in self.panels}
         views = {v.panel_name: v for v in self.query(PanelView)}
         for panel in self.panels:

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
-from textual.widgets import RichLog
 
 from cockpit.incident.model import Event
 from cockpit.ui.inert import inert
@@ -22,12 +21,24 @@ from cockpit.ui.widgets.pane import Pane, theme_color
 class TimelinePane(Pane):
     PANE_TITLE = "Timeline (UTC)"
 
-    def compose(self) -> ComposeResult:
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._held: list[Event] = []  # events given before the contents were mounted
+
+    def compose_contents(self) -> ComposeResult:
+        from textual.widgets import RichLog
+
         yield RichLog(wrap=True, markup=False, highlight=False, min_width=20,
                       id="timeline-log")
 
+    def after_fill(self) -> None:
+        held, self._held = self._held, []
+        self.add_events(held)
+
     def focus_target(self) -> Widget:
-        return self.query_one(RichLog)
+        from textual.widgets import RichLog
+
+        return self.query_one(RichLog) if self.filled else self
 
     def render_event(self, event: Event) -> Text:
         muted = theme_color(self, "foreground-muted")
@@ -41,6 +52,11 @@ class TimelinePane(Pane):
         return text
 
     def add_events(self, events: Iterable[Event]) -> None:
+        if not self.filled:
+            self._held.extend(events)
+            return
+        from textual.widgets import RichLog
+
         log = self.query_one(RichLog)
         for event in events:
             log.write(self.render_event(event))
