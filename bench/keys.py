@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.common import Check, Result, median, percentile
 from bench.ptyterm import PtyProcess
-from bench.session import PANE_TITLES, app_stats, start_cockpit
+from bench.session import FILLED_MARK, PANE_TITLES, app_stats, start_cockpit
 
 LABELS = ("15m", "1h", "3h", "6h")
 INTERVAL_S = 0.137
@@ -53,9 +53,9 @@ def press_keys(home: Path, flood_args: list[str], seconds: float) -> dict[str, A
     """Run the app with ``flood_args``; press ``w`` for ``seconds``; latencies and counts."""
     proc = start_cockpit(home, flood_args)
     try:
-        if proc.wait_all(PANE_TITLES, 0, 30) is None:
-            return {"error": "the app drew no full frame within 30 s"}
-        time.sleep(0.5)  # the log command starts after the first frame
+        if proc.wait_all((*PANE_TITLES, FILLED_MARK), 0, 30) is None:
+            return {"error": "the app did not fill its panes within 30 s"}
+        time.sleep(0.5)  # the log command starts after the panes are filled
         latencies, presses, lost = press_w(proc, seconds)
         stats = _final_stats(proc, home)
         return {"latencies_ms": latencies, "presses": presses, "lost": lost, "stats": stats,

@@ -28,7 +28,7 @@ from typing import Any
 from bench.common import PYTHON, REPO, Check, Result, child_env, median, percentile
 from bench.keys import INTERVAL_S, press_keys, press_w
 from bench.ptyterm import PtyProcess
-from bench.session import PANE_TITLES
+from bench.session import FILLED_MARK, PANE_TITLES
 
 SESSIONS: dict[str, tuple[str, ...]] = {
     "latency": ("prometheus:down", "alertmanager:500", "k8s:latency=3s"),
@@ -57,8 +57,8 @@ def under_faults(home: Path, faults: tuple[str, ...], seconds: float) -> dict[st
         proc = _start_app(home, sim.config_toml(sim.write_kubeconfig(home / "kubeconfig")))
         try:
             started = proc.wait_all(PANE_TITLES, 0, 30)
-            if started is None:
-                return {"error": f"the app drew no full frame within 30 s under {faults}"}
+            if started is None or proc.wait_for(FILLED_MARK, 0, 30) is None:
+                return {"error": f"the app did not fill its panes within 30 s under {faults}"}
             time.sleep(0.5)  # let the sources make their first (failing) calls
             latencies, presses, lost = press_w(proc, seconds)
             stale = proc.wait_for("stale:", 0, 3.0) is not None

@@ -19,6 +19,9 @@ from bench.ptyterm import PtyProcess
 
 #: Every pane's title: all of them on screen is a full first frame.
 PANE_TITLES = ("Metrics", "Logs", "Cluster & alerts", "Timeline (UTC)", "Analysis", "Actions")
+#: On screen once every pane's contents are mounted: the footer comes with them. The
+#: key benchmarks start pressing after it, so they time the running app, not its start.
+FILLED_MARK = "Remedy"
 
 
 def write_config(home: Path, flood_args: Sequence[str], extra_config: str = "") -> Path:

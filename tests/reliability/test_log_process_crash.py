@@ -79,8 +79,11 @@ def test_an_app_killed_by_sigkill_leaves_no_follower_behind(tmp_path: Path,
     tally.fault("app SIGKILLed: log process and its commands stop")
 
 
-def test_a_killed_log_process_is_reported_down_then_restarted(tally: Tally) -> None:
-    logs = LogProcess([partial(printing_command, 5, "", True)], 1000, 4096, patterns=False)
+def test_a_killed_log_process_is_reported_down_then_restarted(tally: Tally,
+                                                              tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    logs = LogProcess([partial(printing_command, 5, str(pid_file), True)], 1000, 4096,
+                      patterns=False)
     logs.start()
     try:
         got: list[str] = []
@@ -93,9 +96,10 @@ def test_a_killed_log_process_is_reported_down_then_restarted(tally: Tally) -> N
 
         _until(lines(5))
         assert logs.health_changes() == [(HealthState.OK, "")]
-        first = logs.pid
+        first, command = logs.pid, int(pid_file.read_text())
         assert first is not None
         os.kill(first, signal.SIGKILL)
+        _until(lambda: _gone(command), 10)  # its silent command does not linger, orphaned
         _until(lines(10))  # a new log process runs the command again
         assert logs.pid != first and logs.running()
         assert logs.health_changes() == [

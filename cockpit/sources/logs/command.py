@@ -64,6 +64,12 @@ class CommandFollower:
         self._process: subprocess.Popen[bytes] | None = None
         self._last_ok: datetime | None = None
 
+    @property
+    def process_group(self) -> int | None:
+        """The running command's process group (its own session), for a last-resort kill."""
+        process = self._process
+        return process.pid if process is not None and process.poll() is None else None
+
     def stop(self) -> None:
         """Ask the follow loop to end; it terminates the command's process group."""
         self._stop.set()

@@ -16,6 +16,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import pickle
+import signal
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
@@ -59,6 +60,7 @@ class LogProcess:
         self._room = threading.Condition()
         self._child_stats = _EMPTY
         self._earlier = _EMPTY  # counters of log processes that died and were replaced
+        self._groups: list[int] = []  # process groups of the commands the child follows
         self._delivered = 0
         self._changes: deque[tuple[HealthState, str]] = deque()
         self._snapshot: PatternSnapshot | None = None
@@ -114,6 +116,10 @@ class LogProcess:
         process, control = self._process, self._control
         process.join(1.0)
         control.close()
+        for group in self._groups:  # its followed commands would outlive it, orphaned
+            with contextlib.suppress(OSError):
+                os.killpg(group, signal.SIGTERM)
+        self._groups = []
         self._changes.append((HealthState.DOWN,
                               f"log process ended unexpectedly (exit code {process.exitcode})"
                               f"; restarting in {self._restart_delay:.0f} s"))
@@ -145,6 +151,8 @@ class LogProcess:
             self._child_stats = message[1]
         elif kind == "health":
             self._changes.append((HealthState(message[1]), message[2]))
+        elif kind == "groups":
+            self._groups = list(message[1])
         elif kind == "patterns":
             if message[1] is not None:
                 from cockpit.analysis.pattern_snapshot import PatternSnapshot

@@ -8,7 +8,7 @@ app receives lines already tagged, in chunks it only has to unpickle.
 Protocol, child → parent (one pickled tuple per message, on ``out``):
 ``("lines", [LogLine fields as plain tuples, ...], IngestStats | None)``,
 ``("stats", IngestStats)``, ``("health", HealthState value, error)``,
-``("patterns", snapshot dict | None, error)``.
+``("patterns", snapshot dict | None, error)``, ``("groups", [pgid, ...])``.
 The parent → child ``control`` pipe carries nothing: its end of file (the app
 closed it or died, even by SIGKILL) is the order to stop, so no follower is orphaned.
 """
@@ -92,7 +92,7 @@ def run(out: Connection, control: Connection, factories: list[Callable[[], LogSo
         thread.start()
     worker, error = _start_patterns() if patterns else (None, "")
     try:
-        _ship(ingest, sender, stop, worker, error)
+        _ship(ingest, sender, stop, worker, error, sources)
     finally:
         stop.set()
         for source in sources:
@@ -122,10 +122,18 @@ def _follow(factory: Callable[[], LogSource], built: list[LogSource], ingest: Lo
         return
 
 
+def _process_group(source: LogSource) -> int | None:
+    group = getattr(source, "process_group", None)
+    return group if isinstance(group, int) else None
+
+
 def _ship(ingest: LogIngest, sender: _Sender, stop: threading.Event, worker: Any,
-          error: str) -> None:
-    """Every tick: tagged lines to the app in chunks, then the counters, then patterns."""
+          error: str, sources: list[LogSource]) -> None:
+    """Every tick: tagged lines to the app in chunks, then the counters, then patterns,
+    and the process groups of the commands followed (so that the app can end them if
+    this process is killed before it could)."""
     last_stats: IngestStats | None = None
+    last_groups: list[int] = []
     next_patterns = 0.0
     while not stop.wait(TICK_S):
         lines = ingest.drain()
@@ -139,6 +147,10 @@ def _ship(ingest: LogIngest, sender: _Sender, stop: threading.Event, worker: Any
         if not lines and stats != last_stats:
             sender.send(("stats", stats))
         last_stats = stats
+        groups = sorted(g for g in map(_process_group, sources) if g is not None)
+        if groups != last_groups:
+            sender.send(("groups", groups))
+            last_groups = groups
         now = time.monotonic()
         if now >= next_patterns and (worker is not None or error):
             next_patterns = now + PATTERNS_EVERY_S
