@@ -53,9 +53,10 @@ def press_keys(home: Path, flood_args: list[str], seconds: float) -> dict[str, A
     """Run the app with ``flood_args``; press ``w`` for ``seconds``; latencies and counts."""
     proc = start_cockpit(home, flood_args)
     try:
-        if proc.wait_all((*PANE_TITLES, FILLED_MARK), 0, 30) is None:
-            return {"error": "the app did not fill its panes within 30 s"}
-        time.sleep(0.5)  # the log command starts after the panes are filled
+        # "●logs": the header shows the log source's health once its follower runs
+        if proc.wait_all((*PANE_TITLES, FILLED_MARK, "●logs"), 0, 30) is None:
+            return {"error": "the app did not fill its panes and start its logs within 30 s"}
+        time.sleep(0.5)  # the sources have started: we time the running app, not its start
         latencies, presses, lost = press_w(proc, seconds)
         stats = _final_stats(proc, home)
         return {"latencies_ms": latencies, "presses": presses, "lost": lost, "stats": stats,

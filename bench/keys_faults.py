@@ -57,11 +57,14 @@ def under_faults(home: Path, faults: tuple[str, ...], seconds: float) -> dict[st
         proc = _start_app(home, sim.config_toml(sim.write_kubeconfig(home / "kubeconfig")))
         try:
             started = proc.wait_all(PANE_TITLES, 0, 30)
-            if started is None or proc.wait_for(FILLED_MARK, 0, 30) is None:
-                return {"error": f"the app did not fill its panes within 30 s under {faults}"}
-            time.sleep(0.5)  # let the sources make their first (failing) calls
+            # the sources have started and made their first (failing) calls: "stale:" is
+            # on screen. We time the running app under faults, not its start-up.
+            stale = proc.wait_all((FILLED_MARK, "stale:"), 0, 30) is not None
+            if started is None or not stale:
+                return {"error": f"the app did not fill its panes and show a stale pane "
+                                 f"within 30 s under {faults}"}
+            time.sleep(0.5)
             latencies, presses, lost = press_w(proc, seconds)
-            stale = proc.wait_for("stale:", 0, 3.0) is not None
         finally:
             proc.stop()
     finally:
