@@ -96,9 +96,11 @@ class ScriptedMetrics:
     values: dict[str, list[float]] = field(default_factory=lambda: dict(CALM))
     fail: str = ""
     calls: int = 0
+    windows: list[float] = field(default_factory=list)  # end - start of each query
 
     def query_panels(self, start: float, end: float, step: float) -> list[PanelData]:
         self.calls += 1
+        self.windows.append(round(end - start))
         if self.fail:
             raise ConnectionError(self.fail)
         return [panel(cfg, self.values[cfg.name]) for cfg in PANELS if cfg.name in self.values]

@@ -90,3 +90,18 @@ async def test_failing_source_marks_pane_stale_and_keys_still_work(
     kinds = [e.kind for e in journal_events(loaded.journal.path)]
     assert EventKind.SOURCE_DOWN in kinds and EventKind.ACKNOWLEDGED in kinds
     assert EventKind.SOURCE_RECOVERED in kinds
+
+
+async def test_a_burst_of_window_keys_fetches_once_for_the_window_chosen(
+        make_app: AppFactory) -> None:
+    """15m → 1h → 3h → 6h in a burst: the border follows each key, the data only the last
+    (every fetch redraws all the plots, which kept the next key waiting)."""
+    metrics = ScriptedMetrics()
+    app = make_app(SourceSet(metrics=metrics))
+    async with app.run_test(size=(120, 35)) as pilot:
+        pane = app.screen.query_one(MetricsPane)
+        await until(pilot, lambda: bool(pane.panels), "first plots")
+        await pilot.press("w", "w", "w")
+        assert "window 6h (w)" in str(pane.border_subtitle)
+        await until(pilot, lambda: 6 * 3600 in metrics.windows, "the 6h window fetched")
+    assert 3600 not in metrics.windows and 3 * 3600 not in metrics.windows

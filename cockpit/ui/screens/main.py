@@ -20,6 +20,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Footer
 
 from cockpit.incident.model import Event, EventKind
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
 LOG_DRAIN_S = 0.2
 LOG_LINES_PER_TICK = 16000
 HEALTH_PROBE_S = 5.0
+WINDOW_FETCH_DELAY_S = 0.3
 _PANE_OF_ROLE = {"metrics": "#metrics", "alerts": "#cluster", "cluster": "#cluster",
                  "logs": "#logs"}
 
@@ -83,6 +85,7 @@ class MainScreen(EngineerKeys):
         self._remediation: RemediationFlow | None = None
         self._analysis: AnalysisFlow | None = None
         self._logs_failed = ""
+        self._window_fetch: Timer | None = None
         self._fill_task: asyncio.Task[None] | None = None
         self._skeleton_mounted = asyncio.Event()
         #: True once every pane's contents and the footer are mounted.
@@ -312,4 +315,9 @@ class MainScreen(EngineerKeys):
         pane = self.query_one(MetricsPane)
         pane.cycle_window()
         self._window_s = pane.window_s
-        self._wake_metrics.set()
+        # One fetch for a burst of presses (15m → 1h → 3h → 6h): the border names the new
+        # window at once; the data follows once the engineer settles on one, since every
+        # fetch redraws all the plots, which kept the next key waiting.
+        if self._window_fetch is not None:
+            self._window_fetch.stop()
+        self._window_fetch = self.set_timer(WINDOW_FETCH_DELAY_S, self._wake_metrics.set)
