@@ -10,14 +10,13 @@ same pump and ingest. Both sides answer the same five calls.
 from __future__ import annotations
 
 import threading
-from collections import deque
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from cockpit.sources.base import HealthState, LogLine, LogSource
 from cockpit.sources.logs.ingest import IngestStats, LogIngest
 from cockpit.sources.logs.process import LogProcess, spawn_factory
-from cockpit.sources.logs.pump import pump
+from cockpit.sources.logs.pump import HealthChanges, pump
 from cockpit.ui.patterns_feed import PatternFeed
 
 if TYPE_CHECKING:
@@ -51,14 +50,12 @@ class ThreadHub:
         self._sources = list(sources)
         self._feed = PatternFeed()
         self._stop = threading.Event()
-        self._changes: deque[tuple[HealthState, str]] = deque()
-
-    def _report(self, state: HealthState, error: str) -> None:
-        self._changes.append((state, error))
+        self._changes = HealthChanges()
 
     def start(self) -> None:
+        report = self._changes.report
         for source in self._sources:
-            threading.Thread(target=pump, args=(source, self.ingest, self._stop, self._report),
+            threading.Thread(target=pump, args=(source, self.ingest, self._stop, report),
                              name="cockpit-log-follower", daemon=True).start()
         self._feed.start()
 
@@ -72,10 +69,7 @@ class ThreadHub:
         return self.ingest.stats()
 
     def health_changes(self) -> list[tuple[HealthState, str]]:
-        changes = []
-        while self._changes:
-            changes.append(self._changes.popleft())
-        return changes
+        return self._changes.take()
 
     def patterns(self) -> tuple[PatternSnapshot | None, str]:
         return self._feed.snapshot(), self._feed.error

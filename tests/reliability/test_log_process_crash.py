@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -21,7 +20,7 @@ from cockpit.sources.base import HealthState
 from cockpit.sources.logs.process import LogProcess
 from tests.reliability.tally import Tally
 from tests.unit.logs import process_sources
-from tests.unit.logs.process_sources import printing_command
+from tests.unit.logs.process_sources import printing_command, process_gone, wait_until
 
 REPO = Path(process_sources.__file__).parents[3]
 
@@ -29,7 +28,7 @@ PARENT = """
 import sys, time
 from functools import partial
 from cockpit.sources.logs.process import LogProcess
-from tests.unit.logs.process_sources import printing_command
+from tests.unit.logs.process_sources import printing_command, process_gone, wait_until
 if __name__ == "__main__":
     logs = LogProcess([partial(printing_command, 5, sys.argv[1], True)], 1000, 4096,
                       patterns=False)
@@ -37,23 +36,6 @@ if __name__ == "__main__":
     print("started", flush=True)
     time.sleep(3600)
 """
-
-
-def _until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"not within {timeout} s")
-
-
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
 
 
 def test_an_app_killed_by_sigkill_leaves_no_follower_behind(tmp_path: Path,
@@ -67,12 +49,12 @@ def test_an_app_killed_by_sigkill_leaves_no_follower_behind(tmp_path: Path,
     try:
         assert parent.stdout is not None
         assert parent.stdout.readline().strip() == "started"
-        _until(lambda: pid_file.exists() and pid_file.read_text() != "")
+        wait_until(lambda: pid_file.exists() and pid_file.read_text() != "")
         command = int(pid_file.read_text())
-        assert not _gone(command)
+        assert not process_gone(command)
         parent.send_signal(signal.SIGKILL)
         parent.wait(10)
-        _until(lambda: _gone(command), 15)
+        wait_until(lambda: process_gone(command), 15)
     finally:
         if parent.poll() is None:
             parent.kill()
@@ -94,13 +76,14 @@ def test_a_killed_log_process_is_reported_down_then_restarted(tally: Tally,
                 return len(got) >= count
             return enough
 
-        _until(lines(5))
+        wait_until(lines(5))
         assert logs.health_changes() == [(HealthState.OK, "")]
         first, command = logs.pid, int(pid_file.read_text())
         assert first is not None
         os.kill(first, signal.SIGKILL)
-        _until(lambda: _gone(command), 10)  # its silent command does not linger, orphaned
-        _until(lines(10))  # a new log process runs the command again
+        # its silent command does not linger, orphaned
+        wait_until(lambda: process_gone(command), 10)
+        wait_until(lines(10))  # a new log process runs the command again
         assert logs.pid != first and logs.running()
         assert logs.health_changes() == [
             (HealthState.DOWN, "log process ended unexpectedly (exit code -9); "

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from cockpit.sources.base import HealthState, LogLine, LogSource
 from cockpit.sources.logs.ingest import IngestStats
+from cockpit.sources.logs.pump import HealthChanges
 
 if TYPE_CHECKING:
     from cockpit.analysis.pattern_snapshot import PatternSnapshot
@@ -62,7 +63,7 @@ class LogProcess:
         self._earlier = _EMPTY  # counters of log processes that died and were replaced
         self._groups: list[int] = []  # process groups of the commands the child follows
         self._delivered = 0
-        self._changes: deque[tuple[HealthState, str]] = deque()
+        self._changes = HealthChanges()
         self._snapshot: PatternSnapshot | None = None
         self._patterns_error = ""
         self._process: Any = None
@@ -120,9 +121,9 @@ class LogProcess:
             with contextlib.suppress(OSError):
                 os.killpg(group, signal.SIGTERM)
         self._groups = []
-        self._changes.append((HealthState.DOWN,
-                              f"log process ended unexpectedly (exit code {process.exitcode})"
-                              f"; restarting in {self._restart_delay:.0f} s"))
+        self._changes.report(HealthState.DOWN,
+                             f"log process ended unexpectedly (exit code {process.exitcode})"
+                             f"; restarting in {self._restart_delay:.0f} s")
         atexit.unregister(self.close)
         with self._room:
             # the counters go on from where the dead child left them
@@ -135,7 +136,7 @@ class LogProcess:
         try:
             self.start()
         except Exception as exc:  # spawning failed (no memory, no pids): say why
-            self._changes.append((HealthState.DOWN, f"cannot restart the log process: {exc}"))
+            self._changes.report(HealthState.DOWN, f"cannot restart the log process: {exc}")
 
     def _handle(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
@@ -150,7 +151,7 @@ class LogProcess:
         elif kind == "stats":
             self._child_stats = message[1]
         elif kind == "health":
-            self._changes.append((HealthState(message[1]), message[2]))
+            self._changes.report(HealthState(message[1]), message[2])
         elif kind == "groups":
             self._groups = list(message[1])
         elif kind == "patterns":
@@ -199,10 +200,7 @@ class LogProcess:
 
     def health_changes(self) -> list[tuple[HealthState, str]]:
         """Streaming / failing transitions since the last call, oldest first."""
-        changes = []
-        while self._changes:
-            changes.append(self._changes.popleft())
-        return changes
+        return self._changes.take()
 
     def patterns(self) -> tuple[PatternSnapshot | None, str]:
         return self._snapshot, self._patterns_error

@@ -11,6 +11,7 @@ screen stays current and the drops are counted.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 
 from cockpit.sources.base import HealthState, LogSource
@@ -20,6 +21,23 @@ MAX_BACKOFF_S = 60.0
 ROOM_POLL_S = 0.005
 
 Report = Callable[[HealthState, str], None]
+
+
+class HealthChanges:
+    """Streaming / failing transitions, reported by followers, taken by the screen's timer."""
+
+    def __init__(self) -> None:
+        self._items: deque[tuple[HealthState, str]] = deque()
+
+    def report(self, state: HealthState, error: str) -> None:
+        self._items.append((state, error))  # deque.append is thread-safe
+
+    def take(self) -> list[tuple[HealthState, str]]:
+        """Everything reported since the last call, oldest first."""
+        items = []
+        while self._items:
+            items.append(self._items.popleft())
+        return items
 
 
 def describe(exc: BaseException) -> str:

@@ -1,11 +1,15 @@
-"""Picklable log sources for the log-process tests (the child builds them itself)."""
+"""Picklable log sources for the log-process tests (the child builds them itself), and
+the waits those tests share."""
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 from cockpit.sources.base import LogLine
 from cockpit.sources.logs.command import CommandFollower
@@ -56,3 +60,21 @@ class Live(Replay):
     """The same lines from a live stream: it never waits, so a full ingest drops the oldest."""
 
     lossless = False
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"not within {timeout} s")
+
+
+def process_gone(pid: int) -> bool:
+    """The process has ended (a zombie awaiting its parent's wait counts as ended)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"

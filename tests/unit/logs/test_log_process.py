@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -12,16 +11,14 @@ import pytest
 
 from cockpit.sources.base import HealthState, LogLine
 from cockpit.sources.logs.process import LogProcess
-from tests.unit.logs.process_sources import Live, Replay, broken_source, printing_command
-
-
-def _until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"not within {timeout} s")
+from tests.unit.logs.process_sources import (
+    Live,
+    Replay,
+    broken_source,
+    printing_command,
+    process_gone,
+    wait_until,
+)
 
 
 def _drain_all(logs: LogProcess, count: int, timeout: float = 30.0) -> list[LogLine]:
@@ -31,7 +28,7 @@ def _drain_all(logs: LogProcess, count: int, timeout: float = 30.0) -> list[LogL
         got.extend(logs.drain())
         return len(got) >= count
 
-    _until(enough, timeout)
+    wait_until(enough, timeout)
     return got
 
 
@@ -61,7 +58,7 @@ def test_lines_arrive_tagged_in_order_with_counts(started: Callable[..., LogProc
     assert first.ts.isoformat() == "2026-11-29T03:00:00.123456+00:00"  # the stamp, parsed
     assert [line.level for line in lines[:2]] == ["error", "info"]
     assert lines[-1].text == "cockpit: command exited with status 0"
-    _until(lambda: logs.stats().received == 301)
+    wait_until(lambda: logs.stats().received == 301)
     stats = logs.stats()
     assert (stats.delivered, stats.dropped, stats.buffered) == (301, 0, 0)
     assert stats.per_level["error"] == 30
@@ -70,7 +67,7 @@ def test_lines_arrive_tagged_in_order_with_counts(started: Callable[..., LogProc
         snapshot = logs.patterns()[0]
         return snapshot is not None and snapshot.mined >= 301
 
-    _until(mined_all)
+    wait_until(mined_all)
     snapshot, error = logs.patterns()
     assert error == ""
     assert snapshot is not None
@@ -86,7 +83,7 @@ def test_a_source_that_cannot_be_built_is_reported_down(
         changes.extend(logs.health_changes())
         return bool(changes)
 
-    _until(reported)
+    wait_until(reported)
     assert changes[0] == (HealthState.DOWN, "ValueError: logs.command is empty: give the "
                                             "command as a list")
 
@@ -110,19 +107,11 @@ def test_a_live_stream_never_waits_and_its_drops_are_counted(
         return bool(lines) and lines[-1].text == "line 19999"
 
     # the stream outruns the 50 ms shipping tick, so the child's full ingest drops the oldest
-    _until(newest_arrived)
+    wait_until(newest_arrived)
     stats = logs.stats()
     assert stats.dropped > 0
     assert stats.received == stats.delivered + stats.dropped + stats.buffered
     assert lines[-1].text == "line 19999"  # the newest lines are the ones kept
-
-
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
 
 
 def test_close_ends_the_child_and_its_command(started: Callable[..., LogProcess],
@@ -131,6 +120,6 @@ def test_close_ends_the_child_and_its_command(started: Callable[..., LogProcess]
     logs = started(partial(printing_command, 5, str(pid_file), True))
     _drain_all(logs, 5)
     pid = int(pid_file.read_text())
-    assert not _gone(pid)
+    assert not process_gone(pid)
     logs.close()
-    _until(lambda: _gone(pid), 10)
+    wait_until(lambda: process_gone(pid), 10)
