@@ -235,7 +235,9 @@ class MainScreen(EngineerKeys):
         self._record_all(self._breaches.update(message.panels, self.cockpit.clock()))
 
     def on_alerts_changed(self, message: AlertsChanged) -> None:
-        self.query_one(ClusterPane).alerts = tuple(message.alerts)
+        pane = self.query_one(ClusterPane)
+        pane.now = self.cockpit.clock()  # ages on the incident's clock, not the wall's
+        pane.alerts = tuple(message.alerts)
         assert self._alerts is not None
         self._record_all(self._alerts.update(message.alerts, self.cockpit.clock()))
 
