@@ -83,3 +83,17 @@ async def test_selection_copies_the_formatted_text() -> None:
         text, ending = view.get_selection(Selection(Offset(0, 0), Offset(999, 1))) or ("", "")
         assert text.splitlines()[0] == format_line(_line("first"))
         assert "second" in text and ending == "\n"
+
+
+async def test_a_tab_reaches_the_screen_as_spaces() -> None:
+    """A raw tab would move the terminal's cursor to its next tab stop and shift the row."""
+    app = ViewApp()
+    async with app.run_test(size=(100, 12)) as pilot:
+        view = app.query_one(LogView)
+        frame = "\tat com.example.pool.Pool.borrow(Pool.java:42)"
+        view.write([_line("java.sql.SQLTransientConnectionException: timeout"), _line(frame)])
+        await pilot.pause()
+        rows = _screen_text(view)
+        assert not any("\t" in row for row in rows)
+        assert rows[1].endswith("    at com.example.pool.Pool.borrow(Pool.java:42)")
+        assert view.virtual_size.width >= len(rows[1].rstrip())
