@@ -19,10 +19,8 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from cockpit.sources.base import AlertSource, HealthState, SourceHealth
-from cockpit.sources.logs.pump import describe
+from cockpit.sources.logs.pump import MAX_BACKOFF_S, describe
 from cockpit.ui.messages import AlertsChanged, SourceHealthChanged
-
-MAX_BACKOFF_S = 60.0
 
 
 def _checked(probe: Callable[[], SourceHealth] | None, name: str, now: datetime) -> SourceHealth:

@@ -49,6 +49,16 @@ def split_timestamp(text: str) -> tuple[datetime | None, str]:
     return stamp, text[space + 1:]
 
 
+def take_oldest(buffer: deque[LogLine], max_lines: int | None) -> list[LogLine]:
+    """Remove and return up to ``max_lines`` lines from the front (all when None)."""
+    if max_lines is None or max_lines >= len(buffer):
+        lines = list(buffer)
+        buffer.clear()
+        return lines
+    popleft = buffer.popleft
+    return [popleft() for _ in range(max_lines)]
+
+
 @dataclass(frozen=True)
 class IngestStats:
     """Counters since start: ``received == delivered + dropped + buffered``."""
@@ -138,13 +148,7 @@ class LogIngest:
     def drain(self, max_lines: int | None = None) -> list[LogLine]:
         """Up to ``max_lines`` buffered lines, oldest first (all when None)."""
         with self._lock:
-            buffer = self._buffer
-            if max_lines is None or max_lines >= len(buffer):
-                lines = list(buffer)
-                buffer.clear()
-            else:
-                popleft = buffer.popleft
-                lines = [popleft() for _ in range(max_lines)]
+            lines = take_oldest(self._buffer, max_lines)
             self._delivered += len(lines)
         return lines
 

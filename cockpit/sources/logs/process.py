@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cockpit.sources.base import HealthState, LogLine, LogSource
-from cockpit.sources.logs.ingest import IngestStats
+from cockpit.sources.logs.ingest import IngestStats, take_oldest
 from cockpit.sources.logs.pump import HealthChanges
 
 if TYPE_CHECKING:
@@ -164,13 +164,7 @@ class LogProcess:
     def drain(self, max_lines: int | None = None) -> list[LogLine]:
         """Up to ``max_lines`` received lines, oldest first."""
         with self._room:
-            lines = self._lines
-            if max_lines is None or max_lines >= len(lines):
-                out = list(lines)
-                lines.clear()
-            else:
-                popleft = lines.popleft
-                out = [popleft() for _ in range(max_lines)]
+            out = take_oldest(self._lines, max_lines)
             self._delivered += len(out)
             self._room.notify()
         return out
