@@ -19,23 +19,9 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from cockpit.sources.base import AlertSource, HealthState, SourceHealth
-from cockpit.sources.logs.pump import MAX_BACKOFF_S, describe
+from cockpit.sources.logs.pump import describe
+from cockpit.sources.polling import checked, next_delay
 from cockpit.ui.messages import AlertsChanged, SourceHealthChanged
-
-
-def _checked(probe: Callable[[], SourceHealth] | None, name: str, now: datetime) -> SourceHealth:
-    if probe is None:
-        return SourceHealth(name, HealthState.OK, last_ok=now, checked_at=now)
-    try:
-        return probe()
-    except Exception as exc:  # a health probe must not kill its worker either
-        return SourceHealth(name, HealthState.DEGRADED, last_error=describe(exc), checked_at=now)
-
-
-def _next_delay(health: SourceHealth, delay: float, interval: float) -> float:
-    if health.state in (HealthState.OK, HealthState.DISABLED):
-        return interval
-    return min(max(delay * 2, interval), MAX_BACKOFF_S)
 
 
 def poll_blocking(target: MessagePump, role: str, name: str, fetch: Callable[[], Message],
@@ -55,9 +41,9 @@ def poll_blocking(target: MessagePump, role: str, name: str, fetch: Callable[[],
                                   checked_at=clock())
         else:
             target.post_message(message)
-            health = _checked(probe, name, clock())
+            health = checked(probe, name, clock())
         target.post_message(SourceHealthChanged(health, role))
-        delay = _next_delay(health, delay, interval)
+        delay = next_delay(health, delay, interval)
         if wake is None:
             stop.wait(delay)
         else:
@@ -91,7 +77,7 @@ async def poll_alerts(target: MessagePump, source: AlertSource, interval: float,
                                   checked_at=clock())
         else:
             target.post_message(AlertsChanged(alerts))
-            health = _checked(source.health, "alertmanager", clock())
+            health = checked(source.health, "alertmanager", clock())
         target.post_message(SourceHealthChanged(health, "alerts"))
-        delay = _next_delay(health, delay, interval)
+        delay = next_delay(health, delay, interval)
         await asyncio.sleep(delay)

@@ -66,6 +66,12 @@ class LazyMetrics(_Lazy[Any]):
 
 
 class LazyCluster(_Lazy[Any]):
+    """Cluster state; ``spawn_factory`` lets the log process poll it (see sources/polling.py)."""
+
+    def __init__(self, name: str, factory: Callable[[], Any]) -> None:
+        super().__init__(name, factory)
+        self.spawn_factory = factory  # picklable: a module-level function and plain config
+
     def snapshot(self) -> ClusterSnapshot:
         result: ClusterSnapshot = self.get().snapshot()
         return result
@@ -122,12 +128,7 @@ def build_sources(config: Config, clock: Callable[[], datetime] | None = None) -
 
         sources.alerts = LazyAlerts("alertmanager", alertmanager)
     if kubeconfig_available(config.kubernetes):
-        def kubernetes() -> Any:
-            from cockpit.sources.kubernetes import KubernetesSource
-
-            return KubernetesSource(config.kubernetes)
-
-        sources.cluster = LazyCluster("kubernetes", kubernetes)
+        sources.cluster = LazyCluster("kubernetes", partial(kubernetes_source, config.kubernetes))
         if service or config.kubernetes.selector:
             sources.logs.append(LazyLogs("logs", partial(
                 pod_log_follower, config.kubernetes, service, config.logs)))
@@ -138,7 +139,13 @@ def build_sources(config: Config, clock: Callable[[], datetime] | None = None) -
     return sources
 
 
-# Module-level log factories: pickled into the log process, which builds the follower there.
+# Module-level factories: pickled into the log process, which builds the source there.
+
+def kubernetes_source(kubernetes: KubernetesConfig) -> Any:
+    from cockpit.sources.kubernetes import KubernetesSource
+
+    return KubernetesSource(kubernetes)
+
 
 def pod_log_follower(kubernetes: KubernetesConfig, service: str, logs: LogsConfig) -> Any:
     from cockpit.sources.k8s_logs import PodLogFollower

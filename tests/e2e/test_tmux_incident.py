@@ -84,7 +84,7 @@ def test_an_incident_from_alert_to_post_mortem(demo: tuple[Terminal, Path]) -> N
     term.keys("a")
     term.wait_for("acknowledged", lambda: has(home, EventKind.ACKNOWLEDGED))
     term.keys("n")
-    term.wait_for("the note dialog", lambda: "note" in term.screen().lower())
+    term.wait_for("the note dialog", lambda: "Note for the timeline" in term.screen())
     term.keys("pool at 100/100, suspect deploy 42", literal=True)
     term.keys("Enter")
     term.wait_for("the note journalled", lambda: has(home, EventKind.NOTE))

@@ -22,12 +22,13 @@ from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cockpit.sources.base import HealthState, LogLine, LogSource
+from cockpit.sources.base import HealthState, LogLine, LogSource, SourceHealth
 from cockpit.sources.logs.ingest import IngestStats, take_oldest
 from cockpit.sources.logs.pump import HealthChanges
 
 if TYPE_CHECKING:
     from cockpit.analysis.pattern_snapshot import PatternSnapshot
+    from cockpit.sources.logs.process_child import Polled
 
 _EMPTY = IngestStats(0, 0, 0, 0, 0, {}, {})
 MAX_RESTART_DELAY_S = 30.0
@@ -54,9 +55,15 @@ class LogProcess:
     """Tagged log lines from a child process, drained by the UI."""
 
     def __init__(self, factories: Sequence[Callable[[], LogSource]], capacity: int,
-                 max_line_length: int, *, patterns: bool = True) -> None:
+                 max_line_length: int, *, patterns: bool = True,
+                 polled: Sequence[Polled] = ()) -> None:
         self.capacity = capacity
-        self._args = (list(factories), capacity, max_line_length, patterns)
+        self._args = (list(factories), capacity, max_line_length, patterns and bool(factories),
+                      list(polled))
+        #: roles of the sources polled in the child ("cluster"), whose results :meth:`polled` gives
+        self.remote = tuple(role for role, *_ in polled)
+        self._names = {role: name for role, name, *_ in polled}
+        self._polled: deque[tuple[str, Any, SourceHealth]] = deque()
         self._lines: deque[LogLine] = deque()
         self._room = threading.Condition()
         self._child_stats = _EMPTY
@@ -121,9 +128,12 @@ class LogProcess:
             with contextlib.suppress(OSError):
                 os.killpg(group, signal.SIGTERM)
         self._groups = []
-        self._changes.report(HealthState.DOWN,
-                             f"log process ended unexpectedly (exit code {process.exitcode})"
-                             f"; restarting in {self._restart_delay:.0f} s")
+        why = (f"log process ended unexpectedly (exit code {process.exitcode})"
+               f"; restarting in {self._restart_delay:.0f} s")
+        self._changes.report(HealthState.DOWN, why)
+        for role, name in self._names.items():  # their data is stale until the new one polls
+            self._polled.append((role, None, SourceHealth(name, HealthState.DOWN,
+                                                          last_error=why)))
         atexit.unregister(self.close)
         with self._room:
             # the counters go on from where the dead child left them
@@ -152,6 +162,8 @@ class LogProcess:
             self._child_stats = message[1]
         elif kind == "health":
             self._changes.report(HealthState(message[1]), message[2])
+        elif kind == "polled":
+            self._polled.append(message[1:])
         elif kind == "groups":
             self._groups = list(message[1])
         elif kind == "patterns":
@@ -198,6 +210,13 @@ class LogProcess:
 
     def patterns(self) -> tuple[PatternSnapshot | None, str]:
         return self._snapshot, self._patterns_error
+
+    def polled(self) -> list[tuple[str, Any, SourceHealth]]:
+        """``(role, snapshot or None, health)`` of each poll in the child since the last call."""
+        items = []
+        while self._polled:
+            items.append(self._polled.popleft())
+        return items
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the child (its followers end their commands) and wait for it."""

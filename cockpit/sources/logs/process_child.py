@@ -8,7 +8,8 @@ app receives lines already tagged, in chunks it only has to unpickle.
 Protocol, child → parent (one pickled tuple per message, on ``out``):
 ``("lines", [LogLine fields as plain tuples, ...], IngestStats | None)``,
 ``("stats", IngestStats)``, ``("health", HealthState value, error)``,
-``("patterns", snapshot dict | None, error)``, ``("groups", [pgid, ...])``.
+``("patterns", snapshot dict | None, error)``, ``("groups", [pgid, ...])``,
+``("polled", role, snapshot | None, SourceHealth)`` (the cluster, see :mod:`polling`).
 The parent → child ``control`` pipe carries nothing: its end of file (the app
 closed it or died, even by SIGKILL) is the order to stop, so no follower is orphaned.
 """
@@ -20,13 +21,17 @@ import os
 import pickle
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
 from cockpit.sources.base import HealthState, LogSource
 from cockpit.sources.logs.ingest import IngestStats, LogIngest
 from cockpit.sources.logs.pump import MAX_BACKOFF_S, Report, describe, pump
+from cockpit.sources.polling import poll_remote
+
+#: A source polled in this process: ``(role, name, factory, interval_s)``.
+Polled = tuple[str, str, Callable[[], Any], float]
 
 #: Lines per message: unpickling one takes the app's GIL for ~1 µs a line, so a
 #: chunk costs the screen at most a few milliseconds at a time.
@@ -72,8 +77,12 @@ def _start_patterns() -> tuple[Any, str]:
 
 
 def run(out: Connection, control: Connection, factories: list[Callable[[], LogSource]],
-        capacity: int, max_line_length: int, patterns: bool) -> None:
-    """The child's entry point (module level, so ``spawn`` can find it)."""
+        capacity: int, max_line_length: int, patterns: bool,
+        polled: Sequence[Polled] = ()) -> None:
+    """The child's entry point (module level, so ``spawn`` can find it).
+
+    ``polled``: ``(role, name, factory, interval_s)`` of sources polled here, not in the app.
+    """
     with contextlib.suppress(OSError):
         os.nice(NICE)
     stop = threading.Event()
@@ -88,6 +97,10 @@ def run(out: Connection, control: Connection, factories: list[Callable[[], LogSo
     threads = [threading.Thread(target=_follow, args=(factory, sources, ingest, stop, report),
                                 daemon=True, name="cockpit-log-follower")
                for factory in factories]
+    threads += [threading.Thread(target=poll_remote, daemon=True, name=f"cockpit-poll-{role}",
+                                 args=(role, name, factory, interval, stop,
+                                       lambda sent: sender.send(("polled", *sent))))
+                for role, name, factory, interval in polled]
     for thread in threads:
         thread.start()
     worker, error = _start_patterns() if patterns else (None, "")

@@ -57,8 +57,11 @@ class AnalysisFlow:
 
     def _offline(self, inputs: AnalysisInputs) -> None:
         from cockpit.sources.kubernetes import KubernetesSource
+        from cockpit.ui.wiring import LazyCluster
 
-        if inputs.snapshot is not None and isinstance(self.app.sources.cluster, KubernetesSource):
+        # the config's cluster (lazy, polled in the log process) or one handed in as a client
+        real = isinstance(self.app.sources.cluster, LazyCluster | KubernetesSource)
+        if inputs.snapshot is not None and real:
             from dataclasses import replace
 
             from cockpit.analysis.revision_diff import fetch_templates

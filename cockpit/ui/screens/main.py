@@ -13,10 +13,8 @@ timers and the source workers start.
 from __future__ import annotations
 
 import asyncio
-import threading
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -25,11 +23,8 @@ from textual.widgets import Footer
 
 from cockpit.incident.model import Event, EventKind
 from cockpit.sources.base import HealthState, SourceHealth
-from cockpit.sources.logs.pump import describe
-from cockpit.ui import feeds
 from cockpit.ui.detect import AlertTracker, BreachTracker, DeployTracker, HealthTracker
 from cockpit.ui.keys import bindings
-from cockpit.ui.log_hub import make_hub
 from cockpit.ui.messages import (
     AlertsChanged,
     AnalysisRequested,
@@ -41,8 +36,8 @@ from cockpit.ui.messages import (
     SourceHealthChanged,
     TimelineChanged,
 )
-from cockpit.ui.screens.engineer_keys import EngineerKeys
 from cockpit.ui.screens.journal_view import markers, verdicts
+from cockpit.ui.screens.source_workers import LOG_DRAIN_S, SourceWorkers
 from cockpit.ui.startup import resume_gc
 from cockpit.ui.widgets.analysis import ActionsPane, AnalysisPane
 from cockpit.ui.widgets.cluster import ClusterPane
@@ -56,27 +51,16 @@ if TYPE_CHECKING:
     from cockpit.ui.screens.analysis_flow import AnalysisFlow
     from cockpit.ui.screens.remediation import RemediationFlow
 
-# Every drain scrolls the log view, and a scrolled view is a frame of the whole pane
-# (Textual's compositor, ~10-25 ms here): under a flood, 5 drains a second rather than
-# 10 took the median key latency from ~45 to ~28 ms (bench keys-under-flood) while the
-# stream still moves visibly. 16000 lines a tick keeps an 80k lines/s ceiling, and the
-# ingest holds two ticks of that before it drops anything (bench/ingest.py).
-LOG_DRAIN_S = 0.2
-LOG_LINES_PER_TICK = 16000
-HEALTH_PROBE_S = 5.0
 WINDOW_FETCH_DELAY_S = 0.3
 _PANE_OF_ROLE = {"metrics": "#metrics", "alerts": "#cluster", "cluster": "#cluster",
                  "logs": "#logs"}
 
 
-class MainScreen(EngineerKeys):
+class MainScreen(SourceWorkers):
     BINDINGS: ClassVar[list[BindingType]] = bindings()
 
     def __init__(self) -> None:
         super().__init__()
-        self._stop = threading.Event()
-        self._wake_metrics = threading.Event()
-        self._window_s = 900.0
         self._health: dict[str, SourceHealth] = {}
         self._alerts: AlertTracker | None = None
         self._deploys = DeployTracker()
@@ -84,7 +68,6 @@ class MainScreen(EngineerKeys):
         self._outages = HealthTracker()
         self._remediation: RemediationFlow | None = None
         self._analysis: AnalysisFlow | None = None
-        self._logs_failed = ""
         self._window_fetch: Timer | None = None
         self._fill_task: asyncio.Task[None] | None = None
         self._skeleton_mounted = asyncio.Event()
@@ -117,11 +100,7 @@ class MainScreen(EngineerKeys):
         self.query_one(MetricsPane).focus()
         self._tick()
         self.set_interval(1.0, self._tick)
-        logs_cfg = self.cockpit.config.logs
-        # two drains of slack at the drain ceiling before the oldest lines are dropped
-        self._logs = make_hub(self.cockpit.sources.logs, 2 * max(logs_cfg.buffer_lines, 1000),
-                              logs_cfg.max_line_length)
-        self._logs_dropped = 0
+        self._make_hub()
         self._skeleton_mounted.set()
         # after the next refresh, i.e. once the skeleton frame is written
         self.call_after_refresh(self.fill_panes)
@@ -154,72 +133,7 @@ class MainScreen(EngineerKeys):
         self.call_after_refresh(self._start_sources)
 
     def on_unmount(self) -> None:
-        self._stop.set()
-        self._wake_metrics.set()
-
-        # off the UI thread: followers may take a moment to close
-        threading.Thread(target=self._logs.close, name="cockpit-stop-logs", daemon=True).start()
-
-    # -- workers ------------------------------------------------------------
-
-    def _start_sources(self) -> None:
-        sources, config, clock = self.cockpit.sources, self.cockpit.config, self.cockpit.clock
-        if sources.metrics is not None:
-            metrics = sources.metrics
-
-            def fetch_metrics() -> MetricsUpdated:
-                window = self._window_s
-                end = clock().timestamp()
-                return MetricsUpdated(metrics.query_panels(end - window, end, max(window / 240, 1)),
-                                      window)
-
-            self._thread(feeds.poll_blocking, self, "metrics", "prometheus", fetch_metrics,
-                         metrics.health, config.prometheus.refresh_s, self._stop, clock,
-                         self._wake_metrics)
-        if sources.cluster is not None:
-            cluster = sources.cluster
-            self._thread(feeds.poll_blocking, self, "cluster", "kubernetes",
-                         lambda: ClusterChanged(cluster.snapshot()), cluster.health,
-                         config.kubernetes.refresh_s, self._stop, clock)
-        if sources.alerts is not None:
-            self.run_worker(feeds.poll_alerts(self, sources.alerts, config.alertmanager.refresh_s,
-                                              self._stop, clock), group="sources")
-        if sources.logs:
-            self._thread(self._start_logs)
-        for probe in sources.health:
-            self._thread(feeds.probe_health, self, probe, HEALTH_PROBE_S, self._stop)
-
-    @work(thread=True, group="sources")
-    def _thread(self, body: object, *args: object) -> None:
-        body(*args)  # type: ignore[operator]
-
-    def _start_logs(self) -> None:
-        try:
-            self._logs.start()
-        except Exception as exc:  # the rest of the cockpit goes on without logs
-            self._logs_failed = f"cannot start the log process: {describe(exc)}"
-
-    def _drain_logs(self) -> None:
-        logs = self._logs
-        for state, error in logs.health_changes():
-            self.post_message(SourceHealthChanged(SourceHealth(
-                "logs", state, last_error=error, checked_at=self.cockpit.clock()), "logs"))
-        if self._logs_failed:
-            error, self._logs_failed = self._logs_failed, ""
-            self.post_message(SourceHealthChanged(SourceHealth(
-                "logs", HealthState.DOWN, last_error=error, checked_at=self.cockpit.clock()),
-                "logs"))
-        lines = logs.drain(LOG_LINES_PER_TICK)
-        total_dropped = logs.stats().dropped
-        dropped, self._logs_dropped = total_dropped - self._logs_dropped, total_dropped
-        if lines or dropped:
-            self.post_message(LogBatch(lines, dropped))
-
-    def _show_patterns(self) -> None:
-        if self.cockpit.sources.logs:
-            snapshot, error = self._logs.patterns()
-            self.query_one(LogsPane).show_patterns(snapshot, self.cockpit.incident.opened_at,
-                                                   error)
+        self._stop_sources()
 
     def _tick(self) -> None:
         self.query_one(HeaderBar).now = self.cockpit.clock()
@@ -246,6 +160,9 @@ class MainScreen(EngineerKeys):
         pane.now = self.cockpit.clock()
         pane.snapshot = message.snapshot
         self._record_all(self._deploys.update(message.snapshot, self.cockpit.clock()))
+        if self._remediation is not None:
+            self._remediation.cluster_changed(message.snapshot,
+                                              self.query_one(AnalysisPane).hypotheses)
 
     def on_log_batch(self, message: LogBatch) -> None:
         self.query_one(LogsPane).append(message.lines, message.dropped)

@@ -47,6 +47,13 @@ class RemediationListScreen(ModalScreen[Plan | None]):
                 yield Label("No action available: no deployment seen in the cluster yet.")
             yield Label("Enter previews · Esc closes", classes="dialog-hint")
 
+    async def show(self, catalogue: Catalogue) -> None:
+        """Show a new catalogue in place (the cluster's first snapshot came in while open)."""
+        self.catalogue = catalogue
+        await self.recompose()
+        for options in self.query(OptionList):
+            options.focus()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.catalogue.plans[event.option_index])
 
@@ -91,14 +98,32 @@ class RemediationFlow:
         self.app = app
         self.report = report  # callable(str): a line for the Actions pane (UI thread)
         self._engine: ActionEngine | None = None
+        self._waiting: RemediationListScreen | None = None  # open, and empty so far
+
+    def _catalogue(self, snapshot: Any, hypotheses: Any) -> Catalogue:
+        cfg = self.app.config
+        return build_catalogue(snapshot, list(hypotheses), cfg.actions,
+                               namespace=cfg.kubernetes.namespace,
+                               focus=cfg.kubernetes.deployment or cfg.incident.service,
+                               context=cfg.kubernetes.context)
 
     def open(self, snapshot: Any, hypotheses: Any) -> None:
-        cfg = self.app.config
-        catalogue = build_catalogue(snapshot, list(hypotheses), cfg.actions,
-                                    namespace=cfg.kubernetes.namespace,
-                                    focus=cfg.kubernetes.deployment or cfg.incident.service,
-                                    context=cfg.kubernetes.context)
-        self.app.push_screen(RemediationListScreen(catalogue), self._chosen)
+        screen = RemediationListScreen(self._catalogue(snapshot, hypotheses))
+        self._waiting = None if screen.catalogue.plans else screen
+        self.app.push_screen(screen, self._chosen)
+
+    def cluster_changed(self, snapshot: Any, hypotheses: Any) -> None:
+        """A list opened before the cluster was first seen fills in once it is."""
+        screen = self._waiting
+        if screen is None:
+            return
+        if not screen.is_attached:  # closed meanwhile
+            self._waiting = None
+            return
+        catalogue = self._catalogue(snapshot, hypotheses)
+        if catalogue.plans:
+            self._waiting = None
+            screen.call_later(screen.show, catalogue)
 
     def _chosen(self, plan: Plan | None) -> None:
         if plan is not None:
