@@ -1,10 +1,12 @@
 """The poll schedule shared by every polled source, and the loop that polls one in the log process.
 
-Why the cluster is polled in the log process: the ``kubernetes`` client costs ~30 MB
-and ~0.7 s of imports, and each poll decodes the namespace's JSON into DTOs. In the
-app all of that shares the screen's GIL (a key pressed as the first snapshot lands
-waited behind it) and its memory; the log process already holds the client to follow
-pods. The app receives finished snapshots, which are plain frozen dataclasses.
+Why the cluster (and the alerts) are polled in the log process: the ``kubernetes``
+client costs ~30 MB and ~0.7 s of imports, and each poll decodes the namespace's JSON
+into DTOs. In the app all of that shares the screen's GIL (a key pressed as the first
+snapshot lands waited behind it) and its memory; the log process already holds the
+client to follow pods. Alertmanager's answers (10k alerts in a storm) are decoded
+there too, and the app does not load httpx. The app receives finished results, plain
+frozen dataclasses.
 
 Schedule: the next poll comes one interval after the last ends; a poll that fails or
 degrades doubles the delay, up to a minute. The source keeps its last good data and
@@ -13,8 +15,10 @@ says why it is stale in its health.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copyreg
+import inspect
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -53,22 +57,30 @@ def _pickle_frozen_map(mapping: MappingProxyType[str, str]) -> tuple[Any, tuple[
 copyreg.pickle(MappingProxyType, _pickle_frozen_map)
 
 
+#: What a poll calls on each kind of source: a cluster's snapshot, the alerts (async).
+READ = {"cluster": "snapshot", "alerts": "fetch"}
+
+
 def poll_remote(role: str, name: str, factory: Callable[[], Any], interval: float,
                 stop: threading.Event, send: Send) -> None:
-    """Build the source here, then send ``(role, snapshot, health)`` after every poll.
+    """Build the source here, then send ``(role, result, health)`` after every poll.
 
     A source that cannot be built (bad kubeconfig) is reported down and rebuilt on the
-    same schedule; the loop ends when ``stop`` is set, closing the source.
+    same schedule; the loop ends when ``stop`` is set, closing the source. An async read
+    (the alerts) runs on this thread's own event loop.
     """
     source: Any = None
     delay = interval
+    loop = asyncio.new_event_loop()
     try:
         while not stop.is_set():
             now = datetime.now(UTC)
             try:
                 if source is None:
                     source = factory()
-                snapshot = source.snapshot()
+                snapshot = getattr(source, READ[role])()
+                if inspect.isawaitable(snapshot):
+                    snapshot = loop.run_until_complete(snapshot)
             except Exception as exc:  # never let a source end the log process
                 health = SourceHealth(name, HealthState.DOWN, last_error=describe(exc),
                                       checked_at=now)
@@ -87,3 +99,4 @@ def poll_remote(role: str, name: str, factory: Callable[[], Any], interval: floa
         if source is not None and hasattr(source, "close"):
             with contextlib.suppress(Exception):
                 source.close()
+        loop.close()

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any, Generic, TypeVar
 
 from cockpit.config import Config, PanelConfig
-from cockpit.config.schema import KubernetesConfig, LogsConfig
+from cockpit.config.schema import AlertmanagerConfig, KubernetesConfig, LogsConfig
 from cockpit.sources.base import (
     Alert,
     ClusterSnapshot,
@@ -78,6 +78,13 @@ class LazyCluster(_Lazy[Any]):
 
 
 class LazyAlerts(_Lazy[Any]):
+    """Firing alerts; ``spawn_factory`` (when set) lets the log process poll them."""
+
+    def __init__(self, name: str, factory: Callable[[], Any]) -> None:
+        super().__init__(name, factory)
+        self.factory = factory
+        self.spawn_factory: Callable[[], Any] | None = factory
+
     async def fetch(self) -> list[Alert]:
         result: list[Alert] = await self.get().fetch()
         return result
@@ -121,12 +128,11 @@ def build_sources(config: Config, clock: Callable[[], datetime] | None = None) -
         sources.metrics = LazyMetrics("prometheus", prometheus, render_panels(
             config.prometheus.panels, config.incident.service, namespace))
     if config.alertmanager.url:
-        def alertmanager() -> Any:
-            from cockpit.sources.alertmanager import AlertmanagerSource
-
-            return AlertmanagerSource(config.alertmanager, clock=unix)
-
-        sources.alerts = LazyAlerts("alertmanager", alertmanager)
+        alerts = LazyAlerts("alertmanager", partial(alertmanager_source, config.alertmanager,
+                                                    unix if clock else None))
+        # on the wall clock, the log process can poll it (a scenario's clock stays here)
+        alerts.spawn_factory = None if clock else alerts.factory
+        sources.alerts = alerts
     if kubeconfig_available(config.kubernetes):
         sources.cluster = LazyCluster("kubernetes", partial(kubernetes_source, config.kubernetes))
         if service or config.kubernetes.selector:
@@ -140,6 +146,13 @@ def build_sources(config: Config, clock: Callable[[], datetime] | None = None) -
 
 
 # Module-level factories: pickled into the log process, which builds the source there.
+
+def alertmanager_source(alertmanager: AlertmanagerConfig,
+                        clock: Callable[[], float] | None) -> Any:
+    from cockpit.sources.alertmanager import AlertmanagerSource
+
+    return AlertmanagerSource(alertmanager, clock=clock or time.time)
+
 
 def kubernetes_source(kubernetes: KubernetesConfig) -> Any:
     from cockpit.sources.kubernetes import KubernetesSource

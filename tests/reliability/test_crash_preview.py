@@ -89,6 +89,8 @@ def test_sigkill_with_rollback_preview_open_runs_nothing(
         pid = int(subprocess.run(["tmux", "-S", socket, "list-panes", "-F", "#{pane_pid}"],
                                  capture_output=True, text=True, check=True).stdout.split()[0])
         _wait(lambda: "Metrics" in screen(), "the cockpit on screen")
+        # polled in the log process (the config's sources, on the wall clock)
+        _wait(lambda: _has(home, EventKind.ALERT_FIRED), "the firing alert journalled")
         send("a")
         _wait(lambda: _has(home, EventKind.ACKNOWLEDGED), "the ack in the journal")
         send("n")

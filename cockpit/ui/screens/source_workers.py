@@ -17,7 +17,13 @@ from cockpit.sources.base import HealthState, SourceHealth
 from cockpit.sources.logs.pump import describe
 from cockpit.ui import feeds
 from cockpit.ui.log_hub import LogHub, make_hub
-from cockpit.ui.messages import ClusterChanged, LogBatch, MetricsUpdated, SourceHealthChanged
+from cockpit.ui.messages import (
+    AlertsChanged,
+    ClusterChanged,
+    LogBatch,
+    MetricsUpdated,
+    SourceHealthChanged,
+)
 from cockpit.ui.screens.engineer_keys import EngineerKeys
 from cockpit.ui.widgets.logs import LogsPane
 
@@ -47,8 +53,10 @@ class SourceWorkers(EngineerKeys):
     def _make_hub(self) -> None:
         """The log hub; the log process polls the cluster too when it can."""
         sources, config = self.cockpit.sources, self.cockpit.config
-        polled = [] if sources.cluster is None else [
-            ("cluster", "kubernetes", sources.cluster, config.kubernetes.refresh_s)]
+        polled = [(role, name, source, interval) for role, name, source, interval in (
+            ("cluster", "kubernetes", sources.cluster, config.kubernetes.refresh_s),
+            ("alerts", "alertmanager", sources.alerts, config.alertmanager.refresh_s))
+            if source is not None]
         # two drains of slack at the drain ceiling before the oldest lines are dropped
         self._logs = make_hub(sources.logs, 2 * max(config.logs.buffer_lines, 1000),
                               config.logs.max_line_length, polled)
@@ -76,9 +84,8 @@ class SourceWorkers(EngineerKeys):
                          self._wake_metrics)
         if sources.cluster is not None and "cluster" not in self._logs.remote:
             self._poll_cluster_here()
-        if sources.alerts is not None:
-            self.run_worker(feeds.poll_alerts(self, sources.alerts, config.alertmanager.refresh_s,
-                                              self._stop, clock), group="sources")
+        if sources.alerts is not None and "alerts" not in self._logs.remote:
+            self._poll_alerts_here()
         if sources.logs or self._logs.remote:
             self._thread(self._start_logs)
         for probe in sources.health:
@@ -91,6 +98,12 @@ class SourceWorkers(EngineerKeys):
                      lambda: ClusterChanged(cluster.snapshot()), cluster.health,
                      self.cockpit.config.kubernetes.refresh_s, self._stop, clock)
 
+    def _poll_alerts_here(self) -> None:
+        alerts, config = self.cockpit.sources.alerts, self.cockpit.config
+        assert alerts is not None
+        self.run_worker(feeds.poll_alerts(self, alerts, config.alertmanager.refresh_s,
+                                          self._stop, self.cockpit.clock), group="sources")
+
     @work(thread=True, group="sources")
     def _thread(self, body: object, *args: object) -> None:
         body(*args)  # type: ignore[operator]
@@ -102,6 +115,8 @@ class SourceWorkers(EngineerKeys):
             self._logs_failed = f"cannot start the log process: {describe(exc)}"
             if "cluster" in self._logs.remote:  # then the cluster is polled here after all
                 self.app.call_from_thread(self._poll_cluster_here)
+            if "alerts" in self._logs.remote:
+                self.app.call_from_thread(self._poll_alerts_here)
 
     def _drain_logs(self) -> None:
         logs = self._logs
@@ -113,9 +128,10 @@ class SourceWorkers(EngineerKeys):
             self.post_message(SourceHealthChanged(SourceHealth(
                 "logs", HealthState.DOWN, last_error=error, checked_at=self.cockpit.clock()),
                 "logs"))
-        for role, snapshot, health in logs.polled():
-            if snapshot is not None:
-                self.post_message(ClusterChanged(snapshot))
+        for role, result, health in logs.polled():
+            if result is not None:
+                self.post_message(ClusterChanged(result) if role == "cluster"
+                                  else AlertsChanged(result))
             self.post_message(SourceHealthChanged(health, role))
         lines = logs.drain(LOG_LINES_PER_TICK)
         total_dropped = logs.stats().dropped
