@@ -45,7 +45,10 @@ class _Sender:
         self._lock = threading.Lock()
 
     def send(self, message: tuple[Any, ...]) -> None:
-        data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+        self.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
+    def send_bytes(self, data: bytes) -> None:
+        """A message pickled by the caller (so that the miner can get the same bytes)."""
         with self._lock:
             try:
                 self._out.send_bytes(data)
@@ -137,13 +140,15 @@ def _ship(ingest: LogIngest, sender: _Sender, stop: threading.Event, worker: Any
     next_patterns = 0.0
     while not stop.wait(TICK_S):
         lines = ingest.drain()
-        if worker is not None and lines:
-            worker.submit(lines)
         stats = ingest.stats()
         for first in range(0, len(lines), CHUNK_LINES):
             last = first + CHUNK_LINES >= len(lines)
             rows = list(map(tuple, lines[first:first + CHUNK_LINES]))  # plain: half the cost
-            sender.send(("lines", rows, stats if last else None))
+            # pickled once: the miner decodes the very bytes the app receives
+            data = pickle.dumps(("lines", rows, stats if last else None), pickle.HIGHEST_PROTOCOL)
+            if worker is not None:
+                worker.submit_pickled(data, len(rows))
+            sender.send_bytes(data)
         if not lines and stats != last_stats:
             sender.send(("stats", stats))
         last_stats = stats
