@@ -36,10 +36,11 @@ from cockpit.analysis.pattern_snapshot import EMPTY, PatternSnapshot
 from cockpit.sources.base import LogLine
 
 MINE_SLICE = 100  # rows mined between two reads of the queue (~1-2 ms)
-# Smaller caches than PatternMiner's defaults: under a flood of unique lines (ids, line
-# numbers) the raw-line and token caches filled with texts never seen again, ~10 MB
-# of the miner's ~25 MB growth; repeated lines and tokens still hit (cleared when full).
-WORKER_CACHES: dict[str, Any] = {"cache_size": 10_000, "token_cache_size": 20_000}
+# Smaller caches than PatternMiner's defaults (50k lines, 100k tokens): under a flood of
+# unique lines (ids, line numbers) they fill with texts never seen again. Over a 200k-line
+# replay of the ingest benchmark the miner grew 7 MB with 10k/20k, 4 MB with 5k/10k;
+# repeated lines and tokens still hit (each cache is cleared when full).
+WORKER_CACHES: dict[str, Any] = {"cache_size": 5_000, "token_cache_size": 10_000}
 
 
 def decode_rows(data: bytes) -> list[Row]:
