@@ -45,10 +45,10 @@ WORKER_CACHES: dict[str, Any] = {"cache_size": 5_000, "token_cache_size": 10_000
 
 def decode_rows(data: bytes) -> list[Row]:
     """Rows of a pickled chunk: a tuple whose item 1 lists LogLine-shaped tuples."""
-    return _rows(pickle.loads(data)[1])
+    return _to_rows(pickle.loads(data)[1])
 
 
-def _rows(lines: Sequence[Sequence[Any]]) -> list[Row]:
+def _to_rows(lines: Sequence[Sequence[Any]]) -> list[Row]:
     rows: list[Row] = []
     append = rows.append
     last_ts: Any = None
@@ -75,7 +75,7 @@ def _read(batches: Any, backlog: RowBacklog, timeout: float) -> int:
             return read
         if isinstance(payload, bytes):  # a chunk, as the app received it
             lines = pickle.loads(payload)[1]
-            backlog.hold_sample(lines, weight, len(lines), _rows)
+            backlog.hold_sample(lines, weight, len(lines), _to_rows)
         else:  # rows the sender already decoded and thinned
             lines = payload
             backlog.hold(lines, weight)
@@ -172,7 +172,7 @@ class PatternWorker:
         if self._rows or self._chunk_lines + lines > self._pending_max:
             # the child lags even in reading: sample here, in order, as before chunks
             for chunk, count in [*self._chunks, (data, lines)]:
-                self._rows.hold_sample(pickle.loads(chunk)[1], 1.0, count, _rows)
+                self._rows.hold_sample(pickle.loads(chunk)[1], 1.0, count, _to_rows)
             self._chunks, self._chunk_lines = [], 0
         else:
             self._chunks.append((data, lines))
