@@ -61,7 +61,8 @@ class PatternMiner:
 
     def __init__(self, *, bucket_seconds: float = 10.0, buckets: int = 360,
                  sim_th: float = 0.4, depth: int = 4, max_templates: int = 5000,
-                 examples: int = 3, max_sources: int = 200, cache_size: int = 50_000) -> None:
+                 examples: int = 3, max_sources: int = 200, cache_size: int = 50_000,
+                 token_cache_size: int = 100_000) -> None:
         self.bucket_seconds = bucket_seconds
         self._keep_buckets = buckets
         self._examples = examples
@@ -70,7 +71,7 @@ class PatternMiner:
         self._max_templates = max_templates
         self.drain = Drain(depth=depth, sim_th=sim_th, max_children=100,
                            max_clusters=max_templates, param_str="<*>")
-        self._mask = TokenMasker()
+        self._mask = TokenMasker(token_cache_size)
         self._raw: dict[str, int] = {}
         self._masked: dict[str, int] = {}
         self._stats: dict[int, _Stats] = {}

@@ -15,38 +15,18 @@ import threading
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from operator import itemgetter
 
 from cockpit.config.schema import LogsConfig
 from cockpit.sources.base import LogLine
 from cockpit.sources.logs.levels import LevelTagger
+from cockpit.sources.logs.stamps import split_timestamp
+
+__all__ = ["IngestStats", "LogIngest", "split_timestamp", "take_oldest"]
 
 _Counts = Mapping[str, int]
 _SOURCE = itemgetter(1)  # LogLine.source
 _LEVEL = itemgetter(3)  # LogLine.level
-
-
-def split_timestamp(text: str) -> tuple[datetime | None, str]:
-    """``(timestamp, rest)`` when ``text`` starts with an RFC 3339(Nano) stamp and a space.
-
-    kubectl/the API with ``timestamps=true`` prefix each line so:
-    ``2024-01-15T10:28:45.123456789Z message``. Nanoseconds are cut to micro.
-    """
-    if text[10:11] != "T" or text[4:5] != "-":
-        return None, text
-    space = text.find(" ", 19, 40)
-    if space < 0:
-        return None, text
-    try:
-        stamp = datetime.fromisoformat(text[:space])
-    except ValueError:
-        return None, text
-    if stamp.tzinfo is None:  # no zone: not RFC 3339, leave the text alone
-        return None, text
-    if stamp.tzinfo is not UTC:
-        stamp = stamp.astimezone(UTC)
-    return stamp, text[space + 1:]
 
 
 def take_oldest(buffer: deque[LogLine], max_lines: int | None) -> list[LogLine]:

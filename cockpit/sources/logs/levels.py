@@ -142,6 +142,17 @@ def is_continuation(text: str) -> bool:
     return _CONTINUATION.match(text) is not None
 
 
+# A line that starts with one of _ANY_CASE's words and a space ("INFO [pod] GET ...")
+# gets that word's level from _ANCHORED, and is no continuation: one dict lookup
+# instead of two regexes (~0.3 µs instead of ~2). Other casings take the regexes.
+_LEADING: dict[str, str] = {
+    spelling: _WORDS[word]
+    for word in _ANY_CASE.split("|")
+    for spelling in (word, word.upper(), word.title())
+}
+_LONGEST_LEADING = max(map(len, _LEADING))
+
+
 class LevelTagger:
     """Levels per stream, so stack-trace continuation lines keep their head's level."""
 
@@ -151,11 +162,23 @@ class LevelTagger:
         self._last: dict[tuple[str, str], str] = {}
 
     def tag(self, stream: tuple[str, str], text: str) -> str:
+        space = text.find(" ", 1, _LONGEST_LEADING + 1)
+        if space > 0:
+            level = _LEADING.get(text[:space])
+            if level is not None:
+                if stream in self._last or len(self._last) < self._MAX_STREAMS:
+                    self._last[stream] = level
+                else:
+                    self._remember(stream, level)
+                return level
         last = self._last.get(stream, "")
         if last and _CONTINUATION.match(text) is not None:
             return last
         level = detect_level(text)
+        self._remember(stream, level)
+        return level
+
+    def _remember(self, stream: tuple[str, str], level: str) -> None:
         if len(self._last) >= self._MAX_STREAMS and stream not in self._last:
             self._last.clear()  # pod churn over days; losing one hint is harmless
         self._last[stream] = level
-        return level

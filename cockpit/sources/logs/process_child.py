@@ -50,7 +50,10 @@ class _Sender:
         self._lock = threading.Lock()
 
     def send(self, message: tuple[Any, ...]) -> None:
-        data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+        self.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
+    def send_bytes(self, data: bytes) -> None:
+        """A message pickled by the caller (so that the miner can get the same bytes)."""
         with self._lock:
             try:
                 self._out.send_bytes(data)
@@ -149,16 +152,26 @@ def _ship(ingest: LogIngest, sender: _Sender, stop: threading.Event, worker: Any
     last_groups: list[int] = []
     next_patterns = 0.0
     while not stop.wait(TICK_S):
-        lines = ingest.drain()
-        if worker is not None and lines:
-            worker.submit(lines)
-        stats = ingest.stats()
-        for first in range(0, len(lines), CHUNK_LINES):
-            last = first + CHUNK_LINES >= len(lines)
-            rows = list(map(tuple, lines[first:first + CHUNK_LINES]))  # plain: half the cost
-            sender.send(("lines", rows, stats if last else None))
-        if not lines and stats != last_stats:
-            sender.send(("stats", stats))
+        # One chunk at a time, up to what is buffered now: the ingest gets its room back
+        # chunk by chunk, so lines are not held twice (drained here and refilled there).
+        left = len(ingest)
+        stats: IngestStats | None = None
+        while left > 0:
+            lines = ingest.drain(min(left, CHUNK_LINES))
+            if not lines:
+                break
+            left -= len(lines)
+            stats = ingest.stats() if left <= 0 else None  # counters with the last chunk
+            rows = list(map(tuple, lines))  # plain tuples: half the cost of LogLines
+            # pickled once: the miner decodes the very bytes the app receives
+            data = pickle.dumps(("lines", rows, stats), pickle.HIGHEST_PROTOCOL)
+            if worker is not None:
+                worker.submit_pickled(data, len(rows))
+            sender.send_bytes(data)
+        if stats is None:
+            stats = ingest.stats()
+            if stats != last_stats:
+                sender.send(("stats", stats))
         last_stats = stats
         groups = sorted(g for g in map(_process_group, sources) if g is not None)
         if groups != last_groups:

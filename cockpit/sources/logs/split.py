@@ -11,6 +11,7 @@ skipped until its newline while the line is flagged as truncated.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import repeat
 
 
 class LineSplitter:
@@ -85,8 +86,12 @@ class LineSplitter:
 
     def _emit(self, text: str, out: list[tuple[str, bool]]) -> None:
         limit = self.max_line_length
+        lines = text.split("\n")
+        if "\r" not in text and "\x00" not in text and max(map(len, lines)) <= limit:
+            out.extend(zip(lines, repeat(False)))  # the common chunk: no per-line Python
+            return
         has_nul = "\x00" in text
-        for line in text.split("\n"):
+        for line in lines:
             if line[-1:] == "\r":
                 line = line[:-1]
             if has_nul and "\x00" in line:

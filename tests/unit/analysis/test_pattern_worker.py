@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from cockpit.analysis.pattern_snapshot import PatternSnapshot
 from cockpit.analysis.pattern_worker import PatternWorker
@@ -24,7 +27,7 @@ def _wait_for(worker: PatternWorker, deadline: float = 30.0) -> PatternSnapshot:
     """The first snapshot that covers every line handed over (held lines are flushed first)."""
     end = time.monotonic() + deadline
     snap = worker.snapshot()
-    while (snap.mined < worker.sent or worker.held) and time.monotonic() < end:
+    while (worker.settled < worker.sent or worker.held) and time.monotonic() < end:
         time.sleep(0.05)
         snap = worker.snapshot()
     return snap
@@ -56,12 +59,18 @@ def test_a_flood_is_sampled_without_blocking_the_caller() -> None:
     assert time.monotonic() - began < 5  # close() returned promptly (generous bound)
 
 
-def test_a_steady_stream_is_mined_whole_and_published() -> None:
+@pytest.mark.parametrize("pickled", [False, True], ids=["lines", "pickled chunks"])
+def test_a_steady_stream_is_mined_whole_and_published(pickled: bool) -> None:
     lines = scenario_lines("api-gateway", "10:28", "10:32")
     with PatternWorker(publish_every=0.1) as worker:
         assert worker.snapshot().templates == ()  # nothing yet, and no waiting
         for k in range(0, len(lines), 500):
-            worker.submit(lines[k:k + 500])
+            batch = lines[k:k + 500]
+            if pickled:  # as the log process sends them to the app, stats and all
+                message = ("lines", list(map(tuple, batch)), None)
+                worker.submit_pickled(pickle.dumps(message), len(batch))
+            else:
+                worker.submit(batch)
             time.sleep(0.02)
         snap = _wait_for(worker)
     assert snap.lines == snap.mined == len(lines)
