@@ -31,6 +31,7 @@ from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Event
 from typing import Any
 
+from cockpit import malloc_tune
 from cockpit.analysis.pattern_sampling import Row, RowBacklog
 from cockpit.analysis.pattern_snapshot import EMPTY, PatternSnapshot
 from cockpit.sources.base import LogLine
@@ -91,6 +92,7 @@ def _run(batches: Any, results: Any, stop: Event, sampled: Synchronized[int],
 
     with contextlib.suppress(OSError):
         os.nice(10)  # on a busy laptop the screen and the log stream come first
+    malloc_tune.tune()
     miner = PatternMiner(**options)
     backlog = RowBacklog(pending_lines)
     received = settled = 0

@@ -51,9 +51,11 @@ def with_logs(config: Config, files: tuple[str, ...], command: str | None) -> Co
 
 def _run(config: Config, loaded: LoadedIncident,
          clock: Callable[[], datetime] | None = None) -> None:
+    from cockpit import malloc_tune
     from cockpit.ui.startup import pause_gc, resume_gc
 
     pause_gc()  # until the panes are filled: start-up makes no garbage worth scanning
+    malloc_tune.tune()  # the app receives the log process's chunks
     try:
         from cockpit.ui.app import create_app, run_app
         from cockpit.ui.wiring import build_sources

@@ -28,7 +28,7 @@ from typing import Any
 from cockpit.sources.base import HealthState, SourceHealth, frozen_map
 from cockpit.sources.logs.pump import MAX_BACKOFF_S, describe
 
-#: ``(role, snapshot or None, health)``: what one poll sends to the app.
+#: ``(role, result or None, health)``: what one poll sends to the app.
 Send = Callable[[tuple[str, Any, SourceHealth]], None]
 
 
@@ -78,9 +78,9 @@ def poll_remote(role: str, name: str, factory: Callable[[], Any], interval: floa
             try:
                 if source is None:
                     source = factory()
-                snapshot = getattr(source, READ[role])()
-                if inspect.isawaitable(snapshot):
-                    snapshot = loop.run_until_complete(snapshot)
+                result = getattr(source, READ[role])()
+                if inspect.isawaitable(result):
+                    result = loop.run_until_complete(result)
             except Exception as exc:  # never let a source end the log process
                 health = SourceHealth(name, HealthState.DOWN, last_error=describe(exc),
                                       checked_at=now)
@@ -88,10 +88,10 @@ def poll_remote(role: str, name: str, factory: Callable[[], Any], interval: floa
             else:
                 health = checked(getattr(source, "health", None), name, now)
                 try:
-                    send((role, snapshot, health))
-                except Exception as exc:  # a snapshot that cannot cross: say so, go on
+                    send((role, result, health))
+                except Exception as exc:  # a result that cannot cross: say so, go on
                     health = SourceHealth(name, HealthState.DOWN, checked_at=now, last_error=(
-                        f"cannot hand the snapshot to the app: {describe(exc)}"))
+                        f"cannot hand the {role} to the app: {describe(exc)}"))
                     send((role, None, health))
             delay = next_delay(health, delay, interval)
             stop.wait(delay)

@@ -212,7 +212,7 @@ class LogProcess:
         return self._snapshot, self._patterns_error
 
     def polled(self) -> list[tuple[str, Any, SourceHealth]]:
-        """``(role, snapshot or None, health)`` of each poll in the child since the last call."""
+        """``(role, result or None, health)`` of each poll in the child since the last call."""
         items = []
         while self._polled:
             items.append(self._polled.popleft())

@@ -1,4 +1,4 @@
-"""The log process: followers, splitting, tagging and pattern mining away from the screen.
+"""The log process: followers, splitting, tagging, mining and polling away from the screen.
 
 Why a process: every line of a flood costs ~13 µs of Python (split, stamp, level,
 count, miner rows). In the app's process that time is taken from the UI thread
@@ -9,7 +9,8 @@ Protocol, child → parent (one pickled tuple per message, on ``out``):
 ``("lines", [LogLine fields as plain tuples, ...], IngestStats | None)``,
 ``("stats", IngestStats)``, ``("health", HealthState value, error)``,
 ``("patterns", snapshot dict | None, error)``, ``("groups", [pgid, ...])``,
-``("polled", role, snapshot | None, SourceHealth)`` (the cluster, see :mod:`polling`).
+``("polled", role, result | None, SourceHealth)`` (the cluster's snapshot or the firing
+alerts: the log process polls those too, see :mod:`cockpit.sources.polling`).
 The parent → child ``control`` pipe carries nothing: its end of file (the app
 closed it or died, even by SIGKILL) is the order to stop, so no follower is orphaned.
 """
@@ -25,6 +26,7 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
+from cockpit import malloc_tune
 from cockpit.sources.base import HealthState, LogSource
 from cockpit.sources.logs.ingest import IngestStats, LogIngest
 from cockpit.sources.logs.pump import MAX_BACKOFF_S, Report, describe, pump
@@ -88,6 +90,7 @@ def run(out: Connection, control: Connection, factories: list[Callable[[], LogSo
     """
     with contextlib.suppress(OSError):
         os.nice(NICE)
+    malloc_tune.tune()  # before the threads: chunks pass through here all the time
     stop = threading.Event()
     sender = _Sender(out, stop)
     threading.Thread(target=_watch_parent, args=(control, stop), daemon=True).start()

@@ -51,7 +51,7 @@ class SourceWorkers(EngineerKeys):
         self._logs_dropped = 0
 
     def _make_hub(self) -> None:
-        """The log hub; the log process polls the cluster too when it can."""
+        """The log hub; the log process polls the cluster and the alerts too when it can."""
         sources, config = self.cockpit.sources, self.cockpit.config
         polled = [(role, name, source, interval) for role, name, source, interval in (
             ("cluster", "kubernetes", sources.cluster, config.kubernetes.refresh_s),
@@ -66,7 +66,6 @@ class SourceWorkers(EngineerKeys):
         self._wake_metrics.set()
         # off the UI thread: followers may take a moment to close
         threading.Thread(target=self._logs.close, name="cockpit-stop-logs", daemon=True).start()
-
 
     def _start_sources(self) -> None:
         sources, config, clock = self.cockpit.sources, self.cockpit.config, self.cockpit.clock
