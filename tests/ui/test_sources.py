@@ -6,6 +6,7 @@ import pytest
 
 from cockpit.incident.model import EventKind
 from cockpit.incident.store import LoadedIncident
+from cockpit.sources.base import Alert
 from cockpit.ui.screens import main
 from cockpit.ui.sources import SourceSet
 from cockpit.ui.widgets.cluster import ClusterPane
@@ -110,3 +111,27 @@ async def test_a_burst_of_window_keys_fetches_once_for_the_window_chosen(
         assert "window 6h (w)" in str(pane.border_subtitle)
         await until(pilot, lambda: 6 * 3600 in metrics.windows, "the 6h window fetched")
     assert 3600 not in metrics.windows and 3 * 3600 not in metrics.windows
+
+
+class FailingAlerts(ScriptedAlerts):
+    async def fetch(self) -> list[Alert]:
+        self.calls += 1
+        raise ConnectionError("HTTP 500 from alertmanager")
+
+
+async def test_cluster_pane_stays_stale_while_alertmanager_alone_is_down(
+        make_app: AppFactory) -> None:
+    """The pane shows alerts and cluster state: a good cluster poll must not clear the
+    alerts' stale mark (it flipped on every poll, restyling the whole pane each time)."""
+    cluster, alerts = ScriptedCluster(), FailingAlerts()
+    app = make_app(SourceSet(cluster=cluster, alerts=alerts))
+    async with app.run_test(size=(120, 35)) as pilot:
+        pane = app.screen.query_one(ClusterPane)
+        await until(pilot, lambda: bool(pane.stale), "cluster pane marked stale")
+        seen = set()
+        polls = cluster.calls
+        while cluster.calls < polls + 3:  # three good cluster polls (refresh 0.5 s)
+            seen.add(pane.stale)
+            await pilot.pause(0.05)
+        assert len(seen) == 1 and "HTTP 500 from alertmanager" in seen.pop()
+        assert "stale: ConnectionError: HTTP 500" in str(pane.border_subtitle)

@@ -62,6 +62,7 @@ class MainScreen(SourceWorkers):
     def __init__(self) -> None:
         super().__init__()
         self._health: dict[str, SourceHealth] = {}
+        self._stale: dict[str, str] = {}  # role -> why its data is stale ("" when live)
         self._alerts: AlertTracker | None = None
         self._deploys = DeployTracker()
         self._breaches = BreachTracker()
@@ -177,8 +178,12 @@ class MainScreen(SourceWorkers):
         selector = _PANE_OF_ROLE.get(message.role)
         if selector is not None:
             down = health.state in (HealthState.DOWN, HealthState.DEGRADED)
-            reason = (health.last_error or health.state.value) if down else ""
-            self.query_one(selector, Pane).stale = reason
+            self._stale[message.role] = (health.last_error or health.state.value) if down else ""
+            # the cluster pane shows two sources: it is live only when both are, or it
+            # flipped stale/live on every poll while Alertmanager alone was down
+            self.query_one(selector, Pane).stale = "; ".join(
+                reason for role, reason in self._stale.items()
+                if reason and _PANE_OF_ROLE[role] == selector)
         self._record_all(self._outages.update(health, self.cockpit.clock()))
 
     def on_timeline_changed(self, message: TimelineChanged) -> None:
