@@ -6,8 +6,9 @@ the screen only drains tagged lines. Sources handed in as objects (tests, embedd
 cannot cross a process boundary, so they are followed by threads here, through the
 same pump and ingest. Both sides answer the same calls.
 
-The log process also polls the cluster when it can (:mod:`cockpit.sources.polling`
-says why); ``remote`` names what it polls, ``polled()`` hands over the results.
+The log process also polls the cluster and the alerts when it can
+(:mod:`cockpit.sources.polling` says why); ``remote`` names what it polls, ``polled()``
+hands over the results.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def make_hub(sources: Sequence[LogSource], capacity: int, max_line_length: int,
              polled: Sequence[tuple[str, str, object, float]] = ()) -> LogHub:
     """The log process when every log source can be rebuilt there, else threads here.
 
-    ``polled``: ``(role, name, source, interval_s)`` of polled sources (the cluster) that
+    ``polled``: ``(role, name, source, interval_s)`` of polled sources (cluster, alerts) that
     the log process may poll instead of the app, if they offer a ``spawn_factory``. Those
     it takes are named in the hub's ``remote``; the screen polls the others itself.
     """

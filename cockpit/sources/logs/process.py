@@ -60,7 +60,7 @@ class LogProcess:
         self.capacity = capacity
         self._args = (list(factories), capacity, max_line_length, patterns and bool(factories),
                       list(polled))
-        #: roles of the sources polled in the child ("cluster"), whose results :meth:`polled` gives
+        #: roles polled in the child ("cluster", "alerts"), whose results :meth:`polled` gives
         self.remote = tuple(role for role, *_ in polled)
         self._names = {role: name for role, name, *_ in polled}
         self._polled: deque[tuple[str, Any, SourceHealth]] = deque()
