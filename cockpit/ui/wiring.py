@@ -31,9 +31,12 @@ T = TypeVar("T")
 
 
 class _Lazy(Generic[T]):
-    def __init__(self, name: str, factory: Callable[[], T]) -> None:
+    def __init__(self, name: str, factory: Callable[[], T], *, spawnable: bool = False) -> None:
         self.name = name
         self._factory = factory
+        #: for a picklable factory (a module-level function and plain config): the log
+        #: process builds the source from it and follows or polls it there
+        self.spawn_factory: Callable[[], T] | None = factory if spawnable else None
         self._obj: T | None = None
         self._lock = threading.Lock()
 
@@ -66,36 +69,22 @@ class LazyMetrics(_Lazy[Any]):
 
 
 class LazyCluster(_Lazy[Any]):
-    """Cluster state; ``spawn_factory`` lets the log process poll it (see sources/polling.py)."""
-
-    def __init__(self, name: str, factory: Callable[[], Any]) -> None:
-        super().__init__(name, factory)
-        self.spawn_factory = factory  # picklable: a module-level function and plain config
-
     def snapshot(self) -> ClusterSnapshot:
         result: ClusterSnapshot = self.get().snapshot()
         return result
 
 
 class LazyAlerts(_Lazy[Any]):
-    """Firing alerts; ``spawn_factory`` (when set) lets the log process poll them."""
-
-    def __init__(self, name: str, factory: Callable[[], Any]) -> None:
-        super().__init__(name, factory)
-        self.factory = factory
-        self.spawn_factory: Callable[[], Any] | None = factory
-
     async def fetch(self) -> list[Alert]:
         result: list[Alert] = await self.get().fetch()
         return result
 
 
 class LazyLogs(_Lazy[Any]):
-    """A log source built on first use; ``spawn_factory`` lets the log process build it."""
+    """A log source built on first use (its factory always picklable: see below)."""
 
     def __init__(self, name: str, factory: Callable[[], Any]) -> None:
-        super().__init__(name, factory)
-        self.spawn_factory = factory  # picklable: a module-level function and plain config
+        super().__init__(name, factory, spawnable=True)
         self._stopped = False
 
     def follow(self) -> Iterator[list[LogLine]]:
@@ -128,13 +117,13 @@ def build_sources(config: Config, clock: Callable[[], datetime] | None = None) -
         sources.metrics = LazyMetrics("prometheus", prometheus, render_panels(
             config.prometheus.panels, config.incident.service, namespace))
     if config.alertmanager.url:
-        alerts = LazyAlerts("alertmanager", partial(alertmanager_source, config.alertmanager,
-                                                    unix if clock else None))
         # on the wall clock, the log process can poll it (a scenario's clock stays here)
-        alerts.spawn_factory = None if clock else alerts.factory
-        sources.alerts = alerts
+        sources.alerts = LazyAlerts("alertmanager", partial(
+            alertmanager_source, config.alertmanager, unix if clock else None),
+            spawnable=clock is None)
     if kubeconfig_available(config.kubernetes):
-        sources.cluster = LazyCluster("kubernetes", partial(kubernetes_source, config.kubernetes))
+        sources.cluster = LazyCluster("kubernetes", partial(kubernetes_source, config.kubernetes),
+                                      spawnable=True)
         if service or config.kubernetes.selector:
             sources.logs.append(LazyLogs("logs", partial(
                 pod_log_follower, config.kubernetes, service, config.logs)))

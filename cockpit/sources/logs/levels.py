@@ -166,10 +166,7 @@ class LevelTagger:
         if space > 0:
             level = _LEADING.get(text[:space])
             if level is not None:
-                if stream in self._last or len(self._last) < self._MAX_STREAMS:
-                    self._last[stream] = level
-                else:
-                    self._remember(stream, level)
+                self._remember(stream, level)
                 return level
         last = self._last.get(stream, "")
         if last and _CONTINUATION.match(text) is not None:

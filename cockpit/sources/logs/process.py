@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from cockpit.sources.base import HealthState, LogLine, LogSource, SourceHealth
 from cockpit.sources.logs.ingest import IngestStats, take_oldest
-from cockpit.sources.logs.pump import HealthChanges
+from cockpit.sources.logs.pump import Handoff, HealthChanges
 
 if TYPE_CHECKING:
     from cockpit.analysis.pattern_snapshot import PatternSnapshot
@@ -60,10 +60,10 @@ class LogProcess:
         self.capacity = capacity
         self._args = (list(factories), capacity, max_line_length, patterns and bool(factories),
                       list(polled))
-        #: roles polled in the child ("cluster", "alerts"), whose results :meth:`polled` gives
-        self.remote = tuple(role for role, *_ in polled)
         self._names = {role: name for role, name, *_ in polled}
-        self._polled: deque[tuple[str, Any, SourceHealth]] = deque()
+        #: roles polled in the child ("cluster", "alerts"), whose results :meth:`polled` gives
+        self.remote = tuple(self._names)
+        self._polled: Handoff[tuple[str, Any, SourceHealth]] = Handoff()
         self._lines: deque[LogLine] = deque()
         self._room = threading.Condition()
         self._child_stats = _EMPTY
@@ -132,8 +132,7 @@ class LogProcess:
                f"; restarting in {self._restart_delay:.0f} s")
         self._changes.report(HealthState.DOWN, why)
         for role, name in self._names.items():  # their data is stale until the new one polls
-            self._polled.append((role, None, SourceHealth(name, HealthState.DOWN,
-                                                          last_error=why)))
+            self._polled.put((role, None, SourceHealth(name, HealthState.DOWN, last_error=why)))
         atexit.unregister(self.close)
         with self._room:
             # the counters go on from where the dead child left them
@@ -163,7 +162,7 @@ class LogProcess:
         elif kind == "health":
             self._changes.report(HealthState(message[1]), message[2])
         elif kind == "polled":
-            self._polled.append(message[1:])
+            self._polled.put(message[1:])
         elif kind == "groups":
             self._groups = list(message[1])
         elif kind == "patterns":
@@ -213,10 +212,7 @@ class LogProcess:
 
     def polled(self) -> list[tuple[str, Any, SourceHealth]]:
         """``(role, result or None, health)`` of each poll in the child since the last call."""
-        items = []
-        while self._polled:
-            items.append(self._polled.popleft())
-        return items
+        return self._polled.take()
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the child (its followers end their commands) and wait for it."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from cockpit.sources.base import HealthState, LogSource
 from cockpit.sources.logs.ingest import LogIngest
@@ -21,23 +22,31 @@ MAX_BACKOFF_S = 60.0
 ROOM_POLL_S = 0.005
 
 Report = Callable[[HealthState, str], None]
+T = TypeVar("T")
 
 
-class HealthChanges:
-    """Streaming / failing transitions, reported by followers, taken by the screen's timer."""
+class Handoff(Generic[T]):
+    """Items put by worker threads, taken in order by the screen's timer (never blocks)."""
 
     def __init__(self) -> None:
-        self._items: deque[tuple[HealthState, str]] = deque()
+        self._items: deque[T] = deque()
 
-    def report(self, state: HealthState, error: str) -> None:
-        self._items.append((state, error))  # deque.append is thread-safe
+    def put(self, item: T) -> None:
+        self._items.append(item)  # deque.append is thread-safe
 
-    def take(self) -> list[tuple[HealthState, str]]:
-        """Everything reported since the last call, oldest first."""
+    def take(self) -> list[T]:
+        """Everything put since the last call, oldest first."""
         items = []
         while self._items:
             items.append(self._items.popleft())
         return items
+
+
+class HealthChanges(Handoff[tuple[HealthState, str]]):
+    """Streaming / failing transitions, reported by followers, taken by the screen's timer."""
+
+    def report(self, state: HealthState, error: str) -> None:
+        self.put((state, error))
 
 
 def describe(exc: BaseException) -> str:
