@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.color import Color
 
 from cockpit.incident.model import EventKind
 from cockpit.incident.store import LoadedIncident
@@ -85,12 +86,21 @@ async def test_failing_source_marks_pane_stale_and_keys_still_work(
         await until(pilot, lambda: bool(pane.stale), "metrics pane marked stale")
         assert "connection refused by 127.0.0.1:9" in pane.stale
         assert "stale: ConnectionError: connection refused" in str(pane.border_subtitle)
+        error = Color.parse(app.theme_variables["error"])
+        assert pane.styles.border_top[1] == error, "a stale pane's border is the error colour"
+        app.theme = "cockpit-light"  # the mark follows the theme
+        await until(pilot, lambda: pane.styles.border_top[1] != error
+                    and pane.styles.border_top[1] == Color.parse(app.theme_variables["error"]),
+                    "stale border in the light theme's error colour")
+        app.theme = "cockpit-dark"
+        await until(pilot, lambda: pane.styles.border_top[1] == error, "dark error colour again")
         await pilot.press("w")  # the window still cycles, and the border says so
         await until(pilot, lambda: "window 1h (w)" in str(pane.border_subtitle), "window 1h")
         assert "stale: ConnectionError" in str(pane.border_subtitle)
         await pilot.press("a")
         metrics.fail = ""
         await until(pilot, lambda: not pane.stale, "stale mark gone once the source is back")
+        assert pane.styles.border_top[1] != error, "the border is the stylesheet's again"
     kinds = [e.kind for e in journal_events(loaded.journal.path)]
     assert EventKind.SOURCE_DOWN in kinds and EventKind.ACKNOWLEDGED in kinds
     assert EventKind.SOURCE_RECOVERED in kinds

@@ -104,7 +104,9 @@ class MetricsPane(Pane):
     PANE_TITLE = "Metrics"
 
     panels: reactive[tuple[PanelData, ...]] = reactive(tuple, always_update=True)
-    markers: reactive[tuple[Marker, ...]] = reactive(tuple, always_update=True)
+    #: compared, not always updated: the screen sets it on every journal event, and a
+    #: redraw of every plot held keys up for ~100 ms each time (bench keys-under-fault)
+    markers: reactive[tuple[Marker, ...]] = reactive(tuple)
     window_index: reactive[int] = reactive(0)
 
     def __init__(self, panel_titles: Sequence[tuple[str, str]], *, id: str | None = None) -> None:

@@ -85,9 +85,31 @@ class Pane(Vertical, can_focus=True):
     def after_fill(self) -> None:
         """Called once the contents are mounted (override to show held state)."""
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._mark_stale())
+
     def watch_stale(self, reason: str) -> None:
-        self.set_class(bool(reason), "-stale")
+        self._mark_stale()
         self.border_subtitle = f"stale: {reason}" if reason else self.live_subtitle()
+
+    def _mark_stale(self) -> None:
+        """The border in the theme's error colour while stale.
+
+        Set as the pane's own inline style, not a CSS class: a class change restyles
+        every widget inside the pane (the cluster pane's tables: 50-90 ms on the UI
+        thread, and a key waited behind it each time a source went down or came back),
+        an inline border repaints the border alone.
+        """
+        styles = self.styles
+        if self.stale:
+            error = theme_color(self, "error")
+            styles.border = ("round", error)
+            styles.border_subtitle_color = error
+            styles.border_subtitle_style = "bold"
+        else:  # back to the stylesheet's border (focused or not)
+            styles.border = None
+            styles.border_subtitle_color = None
+            styles.border_subtitle_style = None
 
     def live_subtitle(self) -> str:
         """What the border shows when the data is live (override per pane)."""
