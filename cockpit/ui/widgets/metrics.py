@@ -54,16 +54,16 @@ class PanelView(Vertical):
 
     def compose(self) -> ComposeResult:
         # plotext costs ~50 ms to import: only a screen with panels pays for it.
-        from textual_plotext import PlotextPlot
+        from cockpit.ui.widgets.plot import CachedPlot
 
         yield Label(Text(inert(self.title, 80)), classes="panel-caption")
-        yield PlotextPlot()
+        yield CachedPlot()
 
     def show(self, panel: PanelData | None, markers: Sequence[Marker], window_label: str) -> None:
         caption = self.query_one(".panel-caption", Label)
-        from textual_plotext import PlotextPlot  # imported by compose already
+        from cockpit.ui.widgets.plot import CachedPlot  # imported by compose already
 
-        plot = self.query_one(PlotextPlot)
+        plot = self.query_one(CachedPlot)
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
@@ -72,7 +72,7 @@ class PanelView(Vertical):
             reason = inert(panel.error, 200) if panel and panel.error else "no data yet"
             text.append(f"  {reason}", style=theme_color(self, "foreground-muted"))
             caption.update(text, layout=False)  # one row, always: no screen-wide layout
-            plot.refresh()
+            plot.redraw()
             return
         points = panel.series[0].points
         value, first = points[-1][1], points[0][1]
@@ -95,7 +95,7 @@ class PanelView(Vertical):
                           color=theme_rgb(self, "accent" if kind == "deploy" else "warning"))
         plt.xlim((panel.start - end) / 60, 0)
         plt.xlabel("")
-        plot.refresh()
+        plot.redraw()
 
 
 class MetricsPane(Pane):
