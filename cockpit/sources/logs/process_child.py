@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -81,6 +82,17 @@ def _start_patterns() -> tuple[Any, str]:
         return None, f"pattern miner unavailable: {describe(exc)}"
 
 
+def skip_httpx_cli() -> None:
+    """Keep httpx's command-line client out of this process.
+
+    httpx's package init imports it whenever its dependencies are installed (click,
+    rich and pygments are, for the app): 4.5 MB of this process's memory, for a
+    ``main`` it never runs. A ``None`` entry in ``sys.modules`` makes that import fail,
+    and httpx then defines a stub ``main`` instead; the client itself is unchanged.
+    """
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+
 def run(out: Connection, control: Connection, factories: list[Callable[[], LogSource]],
         capacity: int, max_line_length: int, patterns: bool,
         polled: Sequence[Polled] = ()) -> None:
@@ -91,6 +103,7 @@ def run(out: Connection, control: Connection, factories: list[Callable[[], LogSo
     with contextlib.suppress(OSError):
         os.nice(NICE)
     malloc_tune.tune()  # before the threads: chunks pass through here all the time
+    skip_httpx_cli()  # before the sources are built: the alert source imports httpx
     stop = threading.Event()
     sender = _Sender(out, stop)
     threading.Thread(target=_watch_parent, args=(control, stop), daemon=True).start()
