@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from cockpit.incident.model import Event, EventKind
 from cockpit.sources.base import HealthState, SourceHealth
@@ -41,6 +40,7 @@ from cockpit.ui.screens.source_workers import LOG_DRAIN_S, SourceWorkers
 from cockpit.ui.startup import resume_gc
 from cockpit.ui.widgets.analysis import ActionsPane, AnalysisPane
 from cockpit.ui.widgets.cluster import ClusterPane
+from cockpit.ui.widgets.footer import KeysFooter
 from cockpit.ui.widgets.header import HeaderBar
 from cockpit.ui.widgets.logs import LogsPane
 from cockpit.ui.widgets.metrics import MetricsPane
@@ -125,7 +125,7 @@ class MainScreen(SourceWorkers):
                 await pane.fill()
             if not self.app.is_running or not self.is_attached:
                 return  # closed during start-up: no timers, no sources
-            await self.mount(Footer())
+            await self.mount(KeysFooter())
         self.refresh_bindings()  # the footer lists the keys when the bindings are published
         self.filled = True
         resume_gc()  # paused by the CLI for the start-up (cockpit/ui/startup.py)
