@@ -99,7 +99,11 @@ def under_faults(home: Path, faults: tuple[str, ...], seconds: float) -> dict[st
             proc.stop()
     finally:
         sim.terminate()
-        sim.wait(10)
+        try:
+            sim.wait(10)
+        except subprocess.TimeoutExpired:
+            sim.kill()
+            sim.wait()
     return {"latencies_ms": latencies, "presses": presses, "lost": lost,
             "first_frame_ms": round((started - proc.started) * 1000),
             "stale_on_screen": stale}
