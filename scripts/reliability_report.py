@@ -20,6 +20,10 @@ injected through the simulator (`cockpit demo --fault SPEC`, `cockpit scenario
 serve --fault SPEC`, or a scenario's `faults:`), e.g. `prometheus:down@5m-8m`,
 `alertmanager:500@10:30-10:33`, `k8s:latency=3s@2m-4m`, `k8s:watch-drop@6m`,
 `logs:disconnect@6m-7m`, `llm:timeout`, `llm:garbage`. Only tests that passed count.
+
+How quickly keys are answered while sources fail is a speed figure, so it is measured,
+not asserted: `python bench/run.py keys-under-fault` (the real app on a pty against
+`cockpit scenario serve` with the faults on; figures and method in `bench/README.md`).
 """
 
 
