@@ -55,7 +55,10 @@ async def test_a_list_opened_before_the_first_snapshot_fills_in(
         cluster.gate.set()
         await until(pilot, lambda: "rollback api-gateway 3 → 2" in _text(listing),
                     "the rollback in the open list")
-        assert app.screen is listing and app.focused is listing.query_one(OptionList)
+        assert app.screen is listing
+        # focus is applied after the list is mounted (Textual defers it): wait for it
+        await until(pilot, lambda: app.focused is listing.query_one(OptionList),
+                    "the filled-in list focused, so Enter previews")
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, RemediationListScreen),
                     "the list closed")
