@@ -1,6 +1,8 @@
 """Lines/s and grouping accuracy: cockpit's PatternMiner vs Drain3's TemplateMiner, same run.
 
     PYTHONPATH=. /work/venv/bin/python bench/patterns_bench.py [--lines N]
+    PYTHONPATH=. python bench/patterns_bench.py --time cockpit|drain3 --corpus mixed|k8s
+        (one side alone: prints its seconds, for bench/patterns.py's fresh processes)
 
 Corpora (generated, deterministic, labelled with the template that produced each line):
   mixed  twelve real-world formats (HDFS, sshd, nginx, Java, Python, Go, JSON, logfmt, klog,
@@ -15,6 +17,7 @@ as correct when its cluster holds exactly the lines of its true template.
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import time
 from collections import defaultdict
@@ -151,10 +154,23 @@ def grouping_accuracy(predicted: list[int], truth: list[int]) -> float:
     return right / len(truth)
 
 
+def corpus(name: str, n: int) -> list[str]:
+    return [t for t, _ in mixed_corpus(n)] if name == "mixed" else k8s_corpus(n)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000)
-    n = parser.parse_args().lines
+    parser.add_argument("--time", choices=["cockpit", "drain3"])
+    parser.add_argument("--corpus", choices=["mixed", "k8s"], default="mixed")
+    args = parser.parse_args()
+    n = args.lines
+    if args.time:
+        logging.getLogger("drain3").setLevel(logging.WARNING)
+        runner = run_cockpit if args.time == "cockpit" else run_drain3
+        seconds, _ = runner(corpus(args.corpus, n))
+        print(seconds)
+        return
     mixed = mixed_corpus(n)
     corpora = {"mixed": [t for t, _ in mixed], "k8s": k8s_corpus(n)}
     for name, texts in corpora.items():
