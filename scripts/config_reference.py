@@ -5,32 +5,34 @@ Usage: python scripts/config_reference.py [OUTPUT]   (default: docs/config.md)
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cockpit.config.schema import Config
+from msgspec import Struct
+
+from cockpit.config.schema import Config, field_meta
 from cockpit.config.template import toml_value
 
 
 def _rows(prefix: str, obj: Any, out: list[str]) -> None:
-    for field in dataclasses.fields(obj):
-        value = getattr(obj, field.name)
-        key = f"{prefix}.{field.name}"
-        doc = field.metadata.get("doc", "")
-        if isinstance(value, list) and value and dataclasses.is_dataclass(value[0]):
+    docs = field_meta(type(obj))
+    for field in obj.__struct_fields__:
+        value, meta = getattr(obj, field), docs.get(field, {})
+        key = f"{prefix}.{field}"
+        doc = meta.get("doc", "")
+        if isinstance(value, list) and value and isinstance(value[0], Struct):
             out.append(f"| `[[{key}]]` | table list | see below | {doc} |")
             continue
-        if isinstance(value, list) and not value and field.name in ("runbook", "params"):
+        if isinstance(value, list) and not value and field in ("runbook", "params"):
             out.append(f"| `[[{key}]]` | table list | `[]` | {doc} |")
             continue
-        if field.metadata.get("choices"):
-            doc += " One of: " + ", ".join(f"`{c}`" for c in field.metadata["choices"]) + "."
+        if meta.get("choices"):
+            doc += " One of: " + ", ".join(f"`{c}`" for c in meta["choices"]) + "."
         shown = "" if value is None else toml_value(value).replace("|", "\\|")
-        type_name = str(field.type).replace("|", "or")
+        type_name = str(type(obj).__annotations__[field]).replace("|", "or")
         out.append(f"| `{key}` | {type_name} | `{shown}` | {doc} |")
 
 
@@ -41,10 +43,10 @@ def render() -> str:
            "errors. Secrets are never stored in the file: `*_env` names an environment "
            "variable, `*_file` a file.", ""]
     config = Config()
-    for section in dataclasses.fields(config):
-        out += [f"## `[{section.name}]`", "", "| key | type | default | meaning |",
+    for section in config.__struct_fields__:
+        out += [f"## `[{section}]`", "", "| key | type | default | meaning |",
                 "|---|---|---|---|"]
-        _rows(section.name, getattr(config, section.name), out)
+        _rows(section, getattr(config, section), out)
         out.append("")
     from cockpit.config.schema import PanelConfig, RunbookAction, RunbookParam
 

@@ -6,7 +6,6 @@ that the UI tests use; only what feeds it differs.
 
 from __future__ import annotations
 
-import dataclasses
 import shlex
 import tempfile
 import tomllib
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from msgspec.structs import replace
 
 from cockpit.cli.common import CockpitUsageError, config_option, load
 from cockpit.cli.incident_cmds import _open, store
@@ -45,7 +45,7 @@ def with_logs(config: Config, files: tuple[str, ...], command: str | None) -> Co
         argv = shlex.split(command) if command else list(config.logs.command)
     except ValueError as exc:
         raise CockpitUsageError(f"--log-cmd: {exc}") from None
-    return dataclasses.replace(config, logs=dataclasses.replace(
+    return replace(config, logs=replace(
         config.logs, files=[*config.logs.files, *files], command=argv))
 
 
@@ -172,6 +172,6 @@ def demo(ctx: click.Context, name: str, speed: float, start_at: str | None,
 def demo_config(user: Config, sim_toml: str) -> Config:
     """The user's own settings (name, theme, targets, ...) pointed at the simulator."""
     sim = config_from_dict(tomllib.loads(sim_toml), source="<demo>")
-    return dataclasses.replace(user, incident=sim.incident, prometheus=dataclasses.replace(
+    return replace(user, incident=sim.incident, prometheus=replace(
         sim.prometheus, panels=user.prometheus.panels), alertmanager=sim.alertmanager,
-        kubernetes=sim.kubernetes, logs=dataclasses.replace(user.logs, files=[], command=[]))
+        kubernetes=sim.kubernetes, logs=replace(user.logs, files=[], command=[]))

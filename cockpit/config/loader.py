@@ -6,7 +6,6 @@ so a typo at 03:00 costs seconds, not a traceback hunt.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import tomllib
 import types
@@ -14,7 +13,9 @@ import typing
 from pathlib import Path
 from typing import Any, Union
 
-from cockpit.config.schema import Config
+from msgspec import Struct
+
+from cockpit.config.schema import Config, field_meta
 
 
 class ConfigError(Exception):
@@ -59,15 +60,15 @@ def _build(cls: type, data: Any, source: str, prefix: str) -> Any:
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: {where}: expected a table, got {_describe(data)}")
     hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    fields: tuple[str, ...] = cls.__struct_fields__  # type: ignore[attr-defined]
     unknown = sorted(set(data) - set(fields))
     if unknown:
         known = ", ".join(sorted(fields))
         raise ConfigError(f"{source}: {prefix}{unknown[0]}: unknown key (expected one of: {known})")
+    meta = field_meta(cls)
     kwargs = {}
     for name, value in data.items():
-        kwargs[name] = _convert(hints[name], value, fields[name].metadata,
-                                source, f"{prefix}{name}")
+        kwargs[name] = _convert(hints[name], value, meta.get(name, {}), source, f"{prefix}{name}")
     try:
         return cls(**kwargs)
     except TypeError as exc:  # a required field without default (none today)
@@ -80,8 +81,8 @@ def _convert(hint: Any, value: Any, meta: typing.Mapping[str, Any], source: str,
     if origin in (Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
         return _convert(inner[0], value, meta, source, key)
-    if dataclasses.is_dataclass(hint):
-        return _build(hint, value, source, key + ".")  # type: ignore[arg-type]
+    if isinstance(hint, type) and issubclass(hint, Struct):
+        return _build(hint, value, source, key + ".")
     if origin is list:
         if not isinstance(value, list):
             raise ConfigError(f"{source}: {key}: expected a list, got {_describe(value)}")

@@ -7,11 +7,12 @@ engineer uncomments and edits one.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
-from cockpit.config.schema import Config
+from msgspec import Struct
+
+from cockpit.config.schema import Config, field_meta
 
 
 def toml_value(value: Any) -> str:
@@ -31,19 +32,20 @@ def toml_value(value: Any) -> str:
 def _section(name: str, obj: Any, lines: list[str], array: bool = False) -> None:
     lines.append(f"# [[{name}]]" if array else f"# [{name}]")
     nested: list[tuple[str, Any, bool]] = []
-    for field in dataclasses.fields(obj):
-        value = getattr(obj, field.name)
-        doc = field.metadata.get("doc", "")
-        if isinstance(value, list) and value and dataclasses.is_dataclass(value[0]):
-            nested.extend((f"{name}.{field.name}", item, True) for item in value)
+    docs = field_meta(type(obj))
+    for field in obj.__struct_fields__:
+        value, meta = getattr(obj, field), docs.get(field, {})
+        doc = meta.get("doc", "")
+        if isinstance(value, list) and value and isinstance(value[0], Struct):
+            nested.extend((f"{name}.{field}", item, True) for item in value)
             continue
-        if field.metadata.get("choices"):
-            doc += " One of: " + ", ".join(repr(c) for c in field.metadata["choices"]) + "."
+        if meta.get("choices"):
+            doc += " One of: " + ", ".join(repr(c) for c in meta["choices"]) + "."
         lines.append(f"#   {doc}")
         if value is None:
-            lines.append(f"# {field.name} = ")
+            lines.append(f"# {field} = ")
         else:
-            lines.append(f"# {field.name} = {toml_value(value)}")
+            lines.append(f"# {field} = {toml_value(value)}")
     lines.append("")
     for nested_name, item, is_array in nested:
         _section(nested_name, item, lines, is_array)
@@ -57,6 +59,6 @@ def default_config_text() -> str:
         "",
     ]
     config = Config()
-    for field in dataclasses.fields(config):
-        _section(field.name, getattr(config, field.name), lines)
+    for field in config.__struct_fields__:
+        _section(field, getattr(config, field), lines)
     return "\n".join(lines).rstrip() + "\n"

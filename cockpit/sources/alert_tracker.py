@@ -13,8 +13,10 @@ senders re-post, which Prometheus does every minute).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from msgspec.structs import replace
 
 from cockpit.sources.base import Alert, frozen_map
 

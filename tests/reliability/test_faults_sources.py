@@ -7,10 +7,10 @@ again, so every outage is deterministic (no sleeps to hope a window came).
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from cockpit.scenario.faults import FaultError, FaultSchedule, parse_fault
 from cockpit.sources.alertmanager import AlertmanagerSource
@@ -82,7 +82,7 @@ def test_kubernetes_down_and_latency_beyond_timeout(make_sim: SimFactory, tmp_pa
                                                     tally: Tally) -> None:
     sim = make_sim("k8s:down@10:26-10:27", "k8s:latency=1.5s@10:28-10:29")
     config = sim_config(sim, tmp_path)
-    cfg = dataclasses.replace(config.kubernetes, timeout_s=0.5)
+    cfg = replace(config.kubernetes, timeout_s=0.5)
     source = KubernetesSource(cfg, backoff_base_s=0.0, backoff_max_s=0.0)
     good = source.snapshot()
     assert source.health().state is HealthState.OK and good.deployments

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from cockpit.config import Config
 from cockpit.incident.model import Severity
@@ -35,7 +36,7 @@ def make_app(loaded: LoadedIncident, store: IncidentStore) -> AppFactory:
               reload: bool = True) -> CockpitApp:
         item = store.load(loaded.incident.id) if reload else loaded
         cfg = config or cockpit_config()
-        cfg = Config(**{**cfg.__dict__, "engineer": type(cfg.engineer)(name="alice")})
+        cfg = replace(cfg, engineer=replace(cfg.engineer, name="alice"))
         return create_app(cfg, item, sources or SourceSet(), clock=fixed_clock)
 
     return build

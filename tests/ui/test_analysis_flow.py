@@ -4,8 +4,9 @@ streamed under the table, its hostile suggestion shown as text only; `p` shows t
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
+
+from msgspec.structs import replace
 
 from cockpit.config.schema import LLMConfig
 from cockpit.incident.model import EventKind

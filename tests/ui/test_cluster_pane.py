@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta
 
+from msgspec.structs import replace
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
@@ -51,8 +51,8 @@ async def test_a_colour_change_alone_is_shown() -> None:
         pane = app.query_one(ClusterPane)
         pane.now = NOW
         first = snapshot(3)
-        unready = dataclasses.replace(first, pods=tuple(
-            dataclasses.replace(p, ready=False) for p in first.pods))
+        unready = replace(first, pods=tuple(
+            replace(p, ready=False) for p in first.pods))
         pane.snapshot = unready
         await pilot.pause()
         pods: DataTable[Text | str] = pane.query_one("#table-pods", DataTable)
