@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 APP_NAME = "cockpit"
 
 
-@dataclass(frozen=True)
-class Locations:
+class Locations(Struct, frozen=True):
     config_dir: Path
     data_dir: Path
     state_dir: Path

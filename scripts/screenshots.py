@@ -52,7 +52,7 @@ SCENARIO = "api-gateway"
 ENGINEER = "alice"
 POLL_S = 0.5
 LOG_BUFFER = 50_000
-STEADY_S = 1.0  # nothing new on screen for this long: settled
+STEADY_S = 1.5  # nothing new on screen for this long (three polls): settled
 SETTLE_TIMEOUT_S = 60.0
 
 
@@ -97,7 +97,10 @@ async def _settle(pilot: Pilot[Any], app: CockpitApp) -> None:
         screen = app.main_screen
         if screen is None:
             return None
-        health = screen.query_one(HeaderBar).health
+        header = screen.query_one(HeaderBar)
+        if header.now != app.clock():  # the clock jumped and the header has not ticked yet
+            return None
+        health = header.health
         cluster = screen.query_one(ClusterPane)
         panels = screen.query_one(MetricsPane).panels
         snap = cluster.snapshot

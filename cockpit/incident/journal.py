@@ -22,8 +22,9 @@ import os
 import threading
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from cockpit.incident.codec import (
     FORMAT_VERSION,
@@ -61,8 +62,7 @@ class JournalWriteError(JournalError):
         return self.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
-@dataclass
-class Replay:
+class Replay(Struct):
     """What a journal file holds: its events, and what had to be skipped."""
 
     events: list[Event] = field(default_factory=list)

@@ -15,8 +15,9 @@ Definitions (documented in the README, used by the post-mortem and stats):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from cockpit.incident.journal import parse_ts
 from cockpit.incident.model import EventKind, Incident, Status
@@ -24,8 +25,7 @@ from cockpit.incident.model import EventKind, Incident, Status
 METRIC_NAMES = ("ttd", "tta", "ttm", "ttr")
 
 
-@dataclass(frozen=True)
-class ResponseTimes:
+class ResponseTimes(Struct, frozen=True):
     impact_start: datetime
     detected: datetime
     acknowledged: datetime | None
@@ -99,8 +99,7 @@ def format_duration(seconds: float | None) -> str:
     return f"{secs}s"
 
 
-@dataclass(frozen=True)
-class Aggregate:
+class Aggregate(Struct, frozen=True):
     """Means over a set of incidents (None where no incident had the value)."""
 
     count: int

@@ -3,16 +3,21 @@
 The journal stores events only; an :class:`Incident` is what replaying them
 gives. Keeping state derived means a resumed incident is exactly the one that
 was left, and the post-mortem can be rebuilt from the same bytes at any time.
+
+The records are frozen msgspec structs rather than frozen dataclasses because this
+module loads before the first frame (see cockpit/config/schema.py for the cost).
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import force_setattr, replace
 
 AUTO_ACTOR = "cockpit"
 
@@ -82,8 +87,7 @@ def _freeze(data: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(data or {}))
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(Struct, frozen=True):
     """One thing that happened, stamped in UTC with millisecond precision.
 
     ``key`` is an optional idempotency key (for example an alert's fingerprint
@@ -101,10 +105,10 @@ class Event:
     def __post_init__(self) -> None:
         if self.ts.tzinfo is None:
             raise ValueError("event timestamps must be timezone-aware")
-        object.__setattr__(self, "ts", self.ts.astimezone(UTC))
-        object.__setattr__(self, "kind", EventKind(self.kind))
+        force_setattr(self, "ts", self.ts.astimezone(UTC))
+        force_setattr(self, "kind", EventKind(self.kind))
         if not isinstance(self.data, MappingProxyType):
-            object.__setattr__(self, "data", _freeze(self.data))
+            force_setattr(self, "data", _freeze(self.data))
 
     @property
     def automatic(self) -> bool:
@@ -121,8 +125,7 @@ def _next_state(status: Status, severity: Severity, event: Event) -> tuple[Statu
     return status, severity
 
 
-@dataclass(frozen=True)
-class Incident:
+class Incident(Struct, frozen=True):
     """The state an incident's events add up to."""
 
     id: str
@@ -184,8 +187,7 @@ class Incident:
         )
 
 
-@dataclass(frozen=True)
-class Hypothesis:
+class Hypothesis(Struct, frozen=True):
     """A candidate root cause with the facts behind it."""
 
     id: str

@@ -11,9 +11,10 @@ import getpass
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from cockpit.incident.journal import Journal, JournalError, JournalWriteError
 from cockpit.incident.model import (
@@ -54,8 +55,7 @@ def default_actor(configured: str = "") -> str:
         return os.environ.get("USER", "engineer")
 
 
-@dataclass(frozen=True)
-class LoadedIncident:
+class LoadedIncident(Struct, frozen=True):
     incident: Incident
     journal: Journal
     warnings: tuple[str, ...]

@@ -13,9 +13,9 @@ senders re-post, which Prometheus does every minute).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from msgspec import Struct
 from msgspec.structs import replace
 
 from cockpit.sources.base import Alert, frozen_map
@@ -23,8 +23,7 @@ from cockpit.sources.base import Alert, frozen_map
 ACTIVE_STATES = ("firing", "suppressed")
 
 
-@dataclass(frozen=True)
-class AlertChange:
+class AlertChange(Struct, frozen=True):
     kind: str  # "fired" | "resolved"
     key: str  # idempotency key for the journal
     at: datetime  # when it fired (startsAt) or resolved (endsAt or last seen)

@@ -8,13 +8,13 @@ imports a client library itself, so its first frame does not wait for one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from cockpit.sources.base import AlertSource, ClusterSource, LogSource, MetricSource, SourceHealth
 
 
-@dataclass
-class SourceSet:
+class SourceSet(Struct):
     """The data sources behind one cockpit session (any of them may be absent)."""
 
     metrics: MetricSource | None = None

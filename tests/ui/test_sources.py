@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from msgspec.structs import replace
 from textual.color import Color
 
 from cockpit.incident.model import EventKind
@@ -13,7 +14,15 @@ from cockpit.ui.sources import SourceSet
 from cockpit.ui.widgets.cluster import ClusterPane
 from cockpit.ui.widgets.metrics import MetricsPane
 from tests.ui.conftest import AppFactory
-from tests.ui.fakes import BREACH, CALM, ScriptedAlerts, ScriptedCluster, ScriptedMetrics, alert
+from tests.ui.fakes import (
+    BREACH,
+    CALM,
+    ScriptedAlerts,
+    ScriptedCluster,
+    ScriptedMetrics,
+    alert,
+    cockpit_config,
+)
 from tests.ui.waiting import journal_events, until
 
 
@@ -113,7 +122,10 @@ async def test_a_burst_of_window_keys_fetches_once_for_the_window_chosen(
     # a loaded CI machine can space the test's presses more than the real 0.3 s apart
     monkeypatch.setattr(main, "WINDOW_FETCH_DELAY_S", 2.0)
     metrics = ScriptedMetrics()
-    app = make_app(SourceSet(metrics=metrics))
+    # no periodic poll during the test: one at 0.5 s fetched whatever window was shown then
+    config = cockpit_config()
+    config = replace(config, prometheus=replace(config.prometheus, refresh_s=60.0))
+    app = make_app(SourceSet(metrics=metrics), config)
     async with app.run_test(size=(120, 35)) as pilot:
         pane = app.screen.query_one(MetricsPane)
         await until(pilot, lambda: bool(pane.panels), "first plots")

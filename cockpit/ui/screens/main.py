@@ -40,7 +40,6 @@ from cockpit.ui.screens.source_workers import LOG_DRAIN_S, SourceWorkers
 from cockpit.ui.startup import resume_gc
 from cockpit.ui.widgets.analysis import ActionsPane, AnalysisPane
 from cockpit.ui.widgets.cluster import ClusterPane
-from cockpit.ui.widgets.footer import KeysFooter
 from cockpit.ui.widgets.header import HeaderBar
 from cockpit.ui.widgets.logs import LogsPane
 from cockpit.ui.widgets.metrics import MetricsPane
@@ -101,7 +100,6 @@ class MainScreen(SourceWorkers):
         self.query_one(MetricsPane).focus()
         self._tick()
         self.set_interval(1.0, self._tick)
-        self._make_hub()
         self._skeleton_mounted.set()
         # after the next refresh, i.e. once the skeleton frame is written
         self.call_after_refresh(self.fill_panes)
@@ -118,6 +116,8 @@ class MainScreen(SourceWorkers):
         await asyncio.shield(self._fill_task)
 
     async def _fill(self) -> None:
+        from cockpit.ui.widgets.footer import KeysFooter  # not before the first frame
+
         await self._skeleton_mounted.wait()  # a test may ask before the screen is mounted
         self.cockpit.add_panes_css()
         with self.app.batch_update():  # one layout for all of it
@@ -127,6 +127,7 @@ class MainScreen(SourceWorkers):
                 return  # closed during start-up: no timers, no sources
             await self.mount(KeysFooter())
         self.refresh_bindings()  # the footer lists the keys when the bindings are published
+        self._make_hub()
         self.filled = True
         resume_gc()  # paused by the CLI for the start-up (cockpit/ui/startup.py)
         self.set_interval(LOG_DRAIN_S, self._drain_logs)

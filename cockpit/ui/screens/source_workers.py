@@ -5,18 +5,19 @@ the main screen is routing and journalling. Blocking sources poll in thread work
 the alert source in an async worker; log lines, and the cluster when it is polled in
 the log process, come through the log hub, which a timer drains, so a flood of
 lines never floods the message queue.
+
+The plumbing's modules (the hub, the log process, the pollers) are imported when the
+sources start, after the first frame: at start-up they were ~10 ms of it.
 """
 
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from textual import work
 
 from cockpit.sources.base import HealthState, SourceHealth
-from cockpit.sources.logs.pump import describe
-from cockpit.ui import feeds
-from cockpit.ui.log_hub import LogHub, make_hub
 from cockpit.ui.messages import (
     AlertsChanged,
     ClusterChanged,
@@ -26,6 +27,9 @@ from cockpit.ui.messages import (
 )
 from cockpit.ui.screens.engineer_keys import EngineerKeys
 from cockpit.ui.widgets.logs import LogsPane
+
+if TYPE_CHECKING:
+    from cockpit.ui.log_hub import LogHub
 
 # Every drain scrolls the log view, and a scrolled view is a frame of the whole pane
 # (Textual's compositor, ~10-25 ms here): under a flood, 5 drains a second rather than
@@ -52,6 +56,8 @@ class SourceWorkers(EngineerKeys):
 
     def _make_hub(self) -> None:
         """The log hub; the log process polls the cluster and the alerts too when it can."""
+        from cockpit.ui.log_hub import make_hub
+
         sources, config = self.cockpit.sources, self.cockpit.config
         polled = [(role, name, source, interval) for role, name, source, interval in (
             ("cluster", "kubernetes", sources.cluster, config.kubernetes.refresh_s),
@@ -64,10 +70,13 @@ class SourceWorkers(EngineerKeys):
     def _stop_sources(self) -> None:
         self._stop.set()
         self._wake_metrics.set()
-        # off the UI thread: followers may take a moment to close
-        threading.Thread(target=self._logs.close, name="cockpit-stop-logs", daemon=True).start()
+        logs: LogHub | None = getattr(self, "_logs", None)  # none if closed before filled
+        if logs is not None:  # off the UI thread: followers may take a moment to close
+            threading.Thread(target=logs.close, name="cockpit-stop-logs", daemon=True).start()
 
     def _start_sources(self) -> None:
+        from cockpit.ui import feeds
+
         sources, config, clock = self.cockpit.sources, self.cockpit.config, self.cockpit.clock
         if sources.metrics is not None:
             metrics = sources.metrics
@@ -91,6 +100,8 @@ class SourceWorkers(EngineerKeys):
             self._thread(feeds.probe_health, self, probe, HEALTH_PROBE_S, self._stop)
 
     def _poll_cluster_here(self) -> None:
+        from cockpit.ui import feeds
+
         cluster, clock = self.cockpit.sources.cluster, self.cockpit.clock
         assert cluster is not None
         self._thread(feeds.poll_blocking, self, "cluster", "kubernetes",
@@ -98,6 +109,8 @@ class SourceWorkers(EngineerKeys):
                      self.cockpit.config.kubernetes.refresh_s, self._stop, clock)
 
     def _poll_alerts_here(self) -> None:
+        from cockpit.ui import feeds
+
         alerts, config = self.cockpit.sources.alerts, self.cockpit.config
         assert alerts is not None
         self.run_worker(feeds.poll_alerts(self, alerts, config.alertmanager.refresh_s,
@@ -111,6 +124,8 @@ class SourceWorkers(EngineerKeys):
         try:
             self._logs.start()
         except Exception as exc:  # the rest of the cockpit goes on without logs
+            from cockpit.sources.logs.pump import describe
+
             self._logs_failed = f"cannot start the log process: {describe(exc)}"
             if "cluster" in self._logs.remote:  # then the cluster is polled here after all
                 self.app.call_from_thread(self._poll_cluster_here)
