@@ -29,12 +29,14 @@ from collections.abc import Sequence
 from multiprocessing.context import SpawnProcess
 from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Event
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cockpit import malloc_tune
 from cockpit.analysis.pattern_sampling import Row, RowBacklog
 from cockpit.analysis.pattern_snapshot import EMPTY, PatternSnapshot
-from cockpit.sources.base import LogLine
+
+if TYPE_CHECKING:  # the miner's process never loads the source model
+    from cockpit.sources.base import LogLine
 
 MINE_SLICE = 100  # rows mined between two reads of the queue (~1-2 ms)
 # Smaller caches than PatternMiner's defaults (50k lines, 100k tokens): under a flood of

@@ -18,14 +18,17 @@ from collections import deque
 from collections.abc import Iterable
 from datetime import datetime
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from drain3.drain import Drain
 
 from cockpit.analysis.masking import TokenMasker
 from cockpit.analysis.pattern_snapshot import PatternSnapshot, Surge, TemplateStats
 from cockpit.safe_text import inert
-from cockpit.sources.base import LogLine
 from cockpit.sources.logs.levels import is_continuation
+
+if TYPE_CHECKING:  # the miner's process never loads the source model
+    from cockpit.sources.base import LogLine
 
 _OTHER = "(other)"
 
