@@ -13,14 +13,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from msgspec import Struct
 
-from cockpit.config.schema import Config, field_meta
+from cockpit.config.schema import Config, documented_fields
 from cockpit.config.template import toml_value
 
 
 def _rows(prefix: str, obj: Any, out: list[str]) -> None:
-    docs = field_meta(type(obj))
-    for field in obj.__struct_fields__:
-        value, meta = getattr(obj, field), docs.get(field, {})
+    for field, value, meta in documented_fields(obj):
         key = f"{prefix}.{field}"
         doc = meta.get("doc", "")
         if isinstance(value, list) and value and isinstance(value[0], Struct):

@@ -14,7 +14,7 @@ as immutable (``msgspec.structs.replace`` makes changed copies).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 from msgspec import Struct, field
@@ -51,6 +51,14 @@ def documented(cls: T) -> T:
 def field_meta(cls: type) -> Mapping[str, Mapping[str, Any]]:
     """``{field name: {"doc": ..., "choices": ..., "min": ...}}`` ({} for an undocumented class)."""
     return _FIELD_META.get(cls, {})
+
+
+def documented_fields(obj: Struct) -> Iterator[tuple[str, Any, Mapping[str, Any]]]:
+    """``(name, value, meta)`` for each field of a config struct, in order (the default
+    config and the reference are both written from these)."""
+    docs = field_meta(type(obj))
+    for name in obj.__struct_fields__:
+        yield name, getattr(obj, name), docs.get(name, {})
 
 
 SEL = '{service="{service}",namespace="{namespace}"}'

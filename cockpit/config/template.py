@@ -12,7 +12,7 @@ from typing import Any
 
 from msgspec import Struct
 
-from cockpit.config.schema import Config, field_meta
+from cockpit.config.schema import Config, documented_fields
 
 
 def toml_value(value: Any) -> str:
@@ -32,9 +32,7 @@ def toml_value(value: Any) -> str:
 def _section(name: str, obj: Any, lines: list[str], array: bool = False) -> None:
     lines.append(f"# [[{name}]]" if array else f"# [{name}]")
     nested: list[tuple[str, Any, bool]] = []
-    docs = field_meta(type(obj))
-    for field in obj.__struct_fields__:
-        value, meta = getattr(obj, field), docs.get(field, {})
+    for field, value, meta in documented_fields(obj):
         doc = meta.get("doc", "")
         if isinstance(value, list) and value and isinstance(value[0], Struct):
             nested.extend((f"{name}.{field}", item, True) for item in value)
