@@ -2,7 +2,9 @@
 
 Why this shape: at 03:00 a crash, a dropped SSH session or a second terminal
 must never cost an event. Every append is one ``write`` of a whole line under
-an exclusive ``flock``, followed by ``fsync`` before the call returns, so:
+an exclusive ``flock``, on a descriptor opened ``O_DSYNC``: the write returns once the
+line and the file's new size are on the disk (as ``write`` then ``fdatasync`` would, in
+one system call instead of two), so:
 
 * an acknowledged append survives ``kill -9`` and power loss;
 * two processes appending to one incident never interleave partial lines;
@@ -40,10 +42,14 @@ __all__ = ["FORMAT_VERSION", "Journal", "JournalError", "JournalWriteError", "Re
            "decode_event", "encode_event", "format_ts", "parse_ts"]
 
 
-#: Bound once: each append runs right after the previous one's fsync, when every
+#: Bound once: each append runs right after the previous one's sync, when every
 #: attribute look-up costs about three times what it costs warm.
 _flock, _LOCK_EX, _LOCK_UN = fcntl.flock, fcntl.LOCK_EX, fcntl.LOCK_UN
-_lseek, _SEEK_END, _write, _fsync = os.lseek, os.SEEK_END, os.write, os.fsync
+_lseek, _SEEK_END, _write = os.lseek, os.SEEK_END, os.write
+#: Each write is durable before it returns: the data and the metadata needed to read it
+#: back (the size), not the mtime. One system call less than write + fsync, the
+#: guarantee PostgreSQL and SQLite rely on for their logs.
+_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_DSYNC
 
 
 class JournalError(Exception):
@@ -156,10 +162,9 @@ class Journal:
                 # line left it ends with that line's "\n")
                 if size != self._clean_end and size and os.pread(fd, 1, size - 1) != b"\n":
                     data = b"\n" + data
-                written = _write(fd, data)
+                written = _write(fd, data)  # durable on return (O_DSYNC)
                 if written != len(data):
                     _write_all(fd, data[written:])
-                _fsync(fd)
                 self._offset = self._clean_end = size + len(data)
                 if key is not None:
                     self._keys.add(key)
@@ -201,7 +206,7 @@ class Journal:
         return self._follow(fd)  # replaced again meanwhile? (the watch makes this rare)
 
     def _open(self) -> int:
-        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(self.path, _FLAGS, 0o600)
         self._watch = NAMES.watch(fd)
         self._fd, self._clean_end, self._seen = fd, -1, -1  # first append: fstat once
         self._closer = weakref.finalize(self, _release, fd, self._watch)
