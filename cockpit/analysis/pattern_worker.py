@@ -31,7 +31,7 @@ from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Event
 from typing import TYPE_CHECKING, Any
 
-from cockpit import malloc_tune
+from cockpit import malloc_tune, pipes
 from cockpit.analysis.pattern_sampling import Row, RowBacklog
 from cockpit.analysis.pattern_snapshot import EMPTY, PatternSnapshot
 
@@ -136,6 +136,9 @@ class PatternWorker:
                  **miner_options: Any) -> None:
         ctx = mp.get_context("spawn")
         self._batches: Any = ctx.Queue(maxsize=max_batches)
+        writer = getattr(self._batches, "_writer", None)  # the queue's pipe (private)
+        if writer is not None:
+            pipes.widen(writer.fileno())  # a chunk in one write (cockpit/pipes.py)
         self._results: Any = ctx.Queue(maxsize=2)
         self._stop = ctx.Event()
         self._sampled: Synchronized[int] = ctx.Value("q", 0, lock=False)

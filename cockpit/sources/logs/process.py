@@ -22,6 +22,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from cockpit import pipes
 from cockpit.sources.base import HealthState, LogLine, LogSource, SourceHealth
 from cockpit.sources.logs.ingest import IngestStats, take_oldest
 from cockpit.sources.logs.pump import Handoff, HealthChanges
@@ -82,6 +83,7 @@ class LogProcess:
         """Spawn the child (blocking: call from a thread)."""
         ctx = mp.get_context("spawn")
         out_read, out_write = ctx.Pipe(duplex=False)
+        pipes.widen(out_write.fileno())  # a chunk of lines in one write (cockpit/pipes.py)
         control_read, control_write = ctx.Pipe(duplex=False)
         from cockpit.sources.logs import process_child
 
