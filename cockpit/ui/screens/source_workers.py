@@ -34,10 +34,14 @@ if TYPE_CHECKING:
 # Every drain scrolls the log view, and a scrolled view is a frame of the whole pane
 # (Textual's compositor, ~10-25 ms here): under a flood, 5 drains a second rather than
 # 10 took the median key latency from ~45 to ~28 ms (bench keys-under-flood) while the
-# stream still moves visibly. 16000 lines a tick keeps an 80k lines/s ceiling, and the
-# ingest holds two ticks of that before it drops anything (bench/ingest.py).
+# stream still moves visibly. A tick takes up to 32000 lines: more than the hub holds by
+# default (2 x buffer_lines, 20k), so under a flood each drain takes all that waits and
+# the ceiling is the hub's capacity a tick (100k lines/s). At 16000 the ceiling, 80k
+# lines/s, was what bench ingest measured once the pipes were widened (8 alternating
+# pairs: 73k lines/s as the median at 16000, 86k at 32000); the log view keeps only its
+# last 10k of a batch, so a larger batch costs the UI thread little more.
 LOG_DRAIN_S = 0.2
-LOG_LINES_PER_TICK = 16000
+LOG_LINES_PER_TICK = 32000
 HEALTH_PROBE_S = 5.0
 
 
@@ -63,7 +67,7 @@ class SourceWorkers(EngineerKeys):
             ("cluster", "kubernetes", sources.cluster, config.kubernetes.refresh_s),
             ("alerts", "alertmanager", sources.alerts, config.alertmanager.refresh_s))
             if source is not None]
-        # two drains of slack at the drain ceiling before the oldest lines are dropped
+        # twice the pane; each drain can take it all (LOG_LINES_PER_TICK, 100k lines/s)
         self._logs = make_hub(sources.logs, 2 * max(config.logs.buffer_lines, 1000),
                               config.logs.max_line_length, polled)
 
