@@ -75,9 +75,10 @@ def _start_patterns() -> tuple[Any, str]:
     try:
         from cockpit.analysis.pattern_worker import PatternWorker
 
-        # two batches in flight and 10k lines held: the miner samples sooner under a
-        # flood, and the queue's pickled batches do not weigh tens of megabytes
-        return PatternWorker(max_batches=2, pending_lines=10_000), ""
+        # two batches in flight and 5k lines held, here and in the miner: it samples
+        # sooner under a flood, and the lines waiting weigh little (bench ingest, 3 pairs:
+        # the miner grew 5.4-5.9 MB over idle with 5k, 6.3-7.6 MB with 10k)
+        return PatternWorker(max_batches=2, pending_lines=5_000), ""
     except Exception as exc:  # patterns are an aid; the stream goes on without them
         return None, f"pattern miner unavailable: {describe(exc)}"
 
