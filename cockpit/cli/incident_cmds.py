@@ -13,30 +13,16 @@ from typing import Any
 import click
 
 from cockpit.cli.common import CockpitUsageError, config_option, load
+from cockpit.cli.incidents import open_incident, store
 from cockpit.config import Config
 from cockpit.incident.journal import JournalError, format_ts
 from cockpit.incident.markdown import visible_controls
 from cockpit.incident.metrics import format_duration
 from cockpit.incident.model import Event, EventKind, Severity, Status, utcnow
-from cockpit.incident.store import IncidentStore, LoadedIncident, default_actor
-from cockpit.paths import locations
+from cockpit.incident.store import LoadedIncident, default_actor
 
 incident_option = click.option("--incident", "incident_id", metavar="ID",
                                help="Incident id (default: the most recent open one).")
-
-
-def store() -> IncidentStore:
-    return IncidentStore(locations().incidents_dir)
-
-
-def _open(incident_id: str | None) -> LoadedIncident:
-    try:
-        loaded = store().resolve(incident_id)
-    except JournalError as exc:
-        raise CockpitUsageError(str(exc)) from None
-    for warning in loaded.warnings:
-        click.echo(f"cockpit: warning: {warning}", err=True)
-    return loaded
 
 
 def _record(loaded: LoadedIncident, config: Config, kind: EventKind, text: str,
@@ -92,7 +78,7 @@ def new(ctx: click.Context, title: str, severity: str | None, services: tuple[st
 def note(ctx: click.Context, incident_id: str | None, text: tuple[str, ...]) -> None:
     """Add a note to the incident's timeline."""
     config = load(ctx)
-    loaded = _open(incident_id)
+    loaded = open_incident(incident_id)
     message = " ".join(text).strip()
     if not message:
         raise CockpitUsageError("empty note; say what you saw or did")
@@ -107,7 +93,7 @@ def note(ctx: click.Context, incident_id: str | None, text: tuple[str, ...]) -> 
 def ack(ctx: click.Context, incident_id: str | None) -> None:
     """Acknowledge the incident (you are on it)."""
     config = load(ctx)
-    loaded = _open(incident_id)
+    loaded = open_incident(incident_id)
     actor = default_actor(config.engineer.name)
     _record(loaded, config, EventKind.ACKNOWLEDGED, f"Acknowledged by {actor}")
     click.echo(f"acknowledged {loaded.incident.id}{_which(loaded, incident_id)}")
@@ -122,7 +108,7 @@ def _change(kind: EventKind, choices: list[str], label: str,
     @click.pass_context
     def command(ctx: click.Context, incident_id: str | None, value: str) -> None:
         config = load(ctx)
-        loaded = _open(incident_id)
+        loaded = open_incident(incident_id)
         value = next(c for c in choices if c.lower() == value.lower())
         before = current(loaded)
         if before == value:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cockpit.cli.common import CockpitUsageError, config_option, load
-from cockpit.cli.incident_cmds import _open, store
+from cockpit.cli.incidents import open_incident, store
 from cockpit.config import TargetsConfig
 from cockpit.incident.journal import JournalError
 from cockpit.incident.metrics import METRIC_NAMES, aggregate, format_duration, window_start
@@ -48,7 +48,7 @@ def postmortem(ctx: click.Context, incident_id: str | None, output: str | None, 
     ids = store().ids()
     if not incident_id and not ids:
         raise CockpitUsageError("no incidents yet; start one with `cockpit new --title ...`")
-    loaded = _open(incident_id or ids[-1])
+    loaded = open_incident(incident_id or ids[-1])
     targets = targets_of(config.targets)
     render = render_markdown if fmt == "md" else render_json
     text = render(loaded.incident, targets)

@@ -48,9 +48,9 @@ def serve(ctx: click.Context, incident_id: str | None, demo_name: str | None,
         os.environ["COCKPIT_HOME"] = str(Path(home).expanduser().resolve())
     base = [sys.executable, "-m", "cockpit", *_config_args(ctx)]
     if demo_name is None:
-        from cockpit.cli.incident_cmds import _open
+        from cockpit.cli.incidents import open_incident
 
-        loaded = _open(incident_id)
+        loaded = open_incident(incident_id)
         _serve([*base, "resume", loaded.incident.id], loaded.incident.id, host, port, token)
         return
     _serve_demo(config, base, demo_name, start_at, host, port, token)
@@ -63,7 +63,7 @@ def _config_args(ctx: click.Context) -> list[str]:
 
 def _serve_demo(config: Config, base: list[str], name: str, start_at: str | None, host: str,
                 port: int, token: str | None) -> None:
-    from cockpit.cli.incident_cmds import store
+    from cockpit.cli.incidents import store
     from cockpit.cli.sim_cmds import _load, _offset
     from cockpit.incident.journal import JournalError
     from cockpit.incident.model import Severity

@@ -18,7 +18,7 @@ import click
 from msgspec.structs import replace
 
 from cockpit.cli.common import CockpitUsageError, config_option, load
-from cockpit.cli.incident_cmds import _open, store
+from cockpit.cli.incidents import open_incident, store
 from cockpit.config import Config, config_from_dict
 from cockpit.incident.journal import JournalError, format_ts
 from cockpit.incident.markdown import visible_controls
@@ -118,7 +118,7 @@ def resume(ctx: click.Context, incident_id: str | None, print_only: bool,
     config = with_logs(load(ctx), log_files, log_cmd)
     if sim_config:
         config = demo_config(config, Path(sim_config).read_text())
-    loaded = _open(incident_id)
+    loaded = open_incident(incident_id)
     if print_only:
         inc = loaded.incident
         click.echo(f"{inc.id}: {visible_controls(inc.title)} [{inc.severity.value}, "
