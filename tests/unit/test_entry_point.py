@@ -34,7 +34,7 @@ def test_importing_the_entry_point_loads_no_cli() -> None:
                    "print(sorted(m for m in sys.modules if m.split('.')[0] in "
                    "('click', 'textual', 'msgspec') or m.startswith('cockpit.')))")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == repr([module])  # the entry's own module, and nothing"
+    assert done.stdout.strip() == repr([module])  # the entry's own module, nothing else
 
 
 def test_the_entry_point_runs_the_cli() -> None:
