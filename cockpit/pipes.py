@@ -24,13 +24,16 @@ def widen(fd: int, size: int = PIPE_BYTES) -> int:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX
         return 0
-    for wanted in (size, _max_size()):
-        if not wanted:
-            continue
+    try:
+        return int(fcntl.fcntl(fd, _F_SETPIPE_SZ, size))
+    except OSError:  # EPERM above pipe-max-size for a user; EINVAL: not Linux, not a pipe
+        pass
+    maximum = _max_size()  # read only when the size asked for was refused
+    if 0 < maximum < size:
         try:
-            return int(fcntl.fcntl(fd, _F_SETPIPE_SZ, wanted))
-        except OSError:  # EPERM above pipe-max-size for a user; EINVAL: not Linux/a pipe
-            continue
+            return int(fcntl.fcntl(fd, _F_SETPIPE_SZ, maximum))
+        except OSError:
+            pass
     return 0
 
 
