@@ -7,6 +7,7 @@ load Textual or the heavy clients.
 
 from __future__ import annotations
 
+import gc
 import importlib
 from typing import Any
 
@@ -37,6 +38,11 @@ COMMANDS: dict[str, str] = {
     "scale": "cockpit.cli.action_cmds:scale",
     "analyze": "cockpit.cli.analyze_cmds:analyze",
 }
+
+#: The commands that open the screen: garbage collection stays paused through their
+#: start-up (cockpit/__main__.py, cockpit/ui/startup.py). Every other command gets it back
+#: before it runs, or a long ``serve`` would never collect.
+SCREEN_COMMANDS = frozenset({"open", "resume", "demo", None})
 
 
 class LazyGroup(click.Group):
@@ -72,6 +78,8 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
     Without a command, opens the cockpit on the most recent open incident
     (or starts one): the same as `cockpit open`.
     """
+    if ctx.invoked_subcommand not in SCREEN_COMMANDS:
+        gc.enable()
     ctx.ensure_object(dict)
     ctx.obj["config_path"] = config_path
     if ctx.invoked_subcommand is None:

@@ -7,11 +7,15 @@ the import loads, each child carries.
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+import click
+import pytest
 
 REPO = Path(__file__).parents[2]
 
@@ -43,3 +47,29 @@ def test_the_entry_point_runs_the_cli() -> None:
                    f"sys.exit({function}(['--version']))")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("cockpit, version ")
+
+
+seen_collecting: list[bool] = []
+
+
+@click.command()
+def probe() -> None:
+    seen_collecting.append(gc.isenabled())
+
+
+def test_collection_is_paused_for_the_screen_commands_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A screen command starts with garbage collection paused (its panes resume it);
+    any other command runs with it on, and the entry point always returns with it on."""
+    from cockpit.__main__ import main
+    from cockpit.cli import COMMANDS
+
+    monkeypatch.setitem(COMMANDS, "open", f"{__name__}:probe")  # stands in for the screen
+    monkeypatch.setitem(COMMANDS, "incidents", f"{__name__}:probe")
+    seen_collecting.clear()
+    for command in ("open", "incidents"):
+        with pytest.raises(SystemExit) as done:
+            main([command])
+        assert done.value.code == 0
+        assert gc.isenabled()
+    assert seen_collecting == [False, True]
