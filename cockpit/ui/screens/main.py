@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
+from textual.widget import Widget
 
 from cockpit.incident.model import Event, EventKind
 from cockpit.sources.base import HealthState, SourceHealth
@@ -79,11 +79,14 @@ class MainScreen(SourceWorkers):
         panels = [(p.name, p.title or p.name) for p in config.prometheus.panels]
         deployment = config.kubernetes.deployment or config.incident.service
         yield HeaderBar(id="header")
-        with Horizontal(id="body"):
-            with Vertical(id="left"):
+        # Plain widgets laid out by cockpit.tcss, not Horizontal/Vertical: every widget
+        # class with its own DEFAULT_CSS adds a stylesheet source on its first mount, and
+        # each addition re-parses and re-maps all the rules (~5 ms of the first frame).
+        with Widget(id="body"):
+            with Widget(id="left"):
                 yield MetricsPane(panels if self.cockpit.sources.metrics else [], id="metrics")
                 yield LogsPane(config.logs.buffer_lines, id="logs")
-            with Vertical(id="right"):
+            with Widget(id="right"):
                 yield ClusterPane(deployment, id="cluster")
                 yield TimelinePane(id="timeline")
                 yield AnalysisPane(id="analysis")

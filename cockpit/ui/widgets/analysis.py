@@ -54,10 +54,6 @@ class PayloadScreen(ModalScreen[None]):
 
 class AnalysisPane(Pane):
     PANE_TITLE = "Analysis"
-    DEFAULT_CSS = """
-    AnalysisPane #advice { height: auto; max-height: 6; color: $text-muted; display: none; }
-    AnalysisPane #advice.-shown { display: block; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "verdict(True)", "Confirm"),
         Binding("x", "verdict(False)", "Refute"),

@@ -15,7 +15,6 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.color import Color, ColorParseError
-from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -43,7 +42,7 @@ def theme_rgb(widget: Widget, name: str) -> tuple[int, int, int]:
     return (color.r, color.g, color.b)
 
 
-class Pane(Vertical, can_focus=True):
+class Pane(Widget, can_focus=True):
     """A bordered, zoomable region of the main screen."""
 
     ALLOW_MAXIMIZE = True
