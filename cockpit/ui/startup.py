@@ -3,9 +3,10 @@
 Start-up builds about a million objects (Textual, the widgets, the config) that live as
 long as the app, and the collector scans them again and again while they are made: on
 the bench machine ~75 ms of the first frame, one full collection alone ~35 ms. None of
-it is garbage. So the open/resume/demo path pauses collection before it imports the UI,
-and once every pane is mounted the survivors are frozen (``gc.freeze``: never scanned
-again, which also shortens every later collection) and collection resumes.
+it is garbage. So collection is paused from the entry point (cockpit/__main__.py; the
+open/resume/demo path pauses it too, for callers that start elsewhere), and once every
+pane is mounted the survivors are frozen (``gc.freeze``: never scanned again, which also
+shortens every later collection) and collection resumes.
 """
 
 from __future__ import annotations
