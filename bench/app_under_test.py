@@ -51,8 +51,11 @@ def _on_usr1(_signum: int, _frame: object) -> None:
 
 
 def _run() -> Any:
+    import gc
+
+    gc.disable()  # as cockpit's entry point does from its first line (cockpit/__main__.py)
     import cockpit.ui.app as app_module
-    from cockpit.cli import main
+    from cockpit.__main__ import main
 
     factory = app_module.create_app
 
