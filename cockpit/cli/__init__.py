@@ -39,9 +39,10 @@ COMMANDS: dict[str, str] = {
     "analyze": "cockpit.cli.analyze_cmds:analyze",
 }
 
-#: The commands that open the screen: garbage collection stays paused through their
-#: start-up (cockpit/__main__.py, cockpit/ui/startup.py). Every other command gets it back
-#: before it runs, or a long ``serve`` would never collect.
+#: The commands that open the screen (None: no command, which is ``open``): garbage
+#: collection stays paused through their start-up (cockpit/__main__.py,
+#: cockpit/ui/startup.py). Every other command gets it back before it runs, or a long
+#: ``serve`` would never collect.
 SCREEN_COMMANDS = frozenset({"open", "resume", "demo", None})
 
 

@@ -1,4 +1,5 @@
-"""The console script's entry point loads nothing until it is called.
+"""The console script's entry point: it loads nothing until it is called, and it keeps
+garbage collection paused only for the commands that open the screen.
 
 pip's ``cockpit`` script imports its entry point at top level, and multiprocessing's
 spawn runs that script again in every child (the log process, the pattern miner): what

@@ -24,7 +24,6 @@ _SEVERITY_COLOR = {Severity.SEV1: "error", Severity.SEV2: "warning", Severity.SE
 class HeaderBar(Widget):
     """One line of the facts that matter most, always visible."""
 
-
     incident: reactive[Incident | None] = reactive(None)
     health: reactive[dict[str, SourceHealth]] = reactive(dict, always_update=True)
     now: reactive[datetime | None] = reactive(None)
