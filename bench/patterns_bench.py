@@ -24,6 +24,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 from drain3 import TemplateMiner
 from drain3.masking import MaskingInstruction
@@ -123,36 +124,44 @@ def k8s_corpus(n: int) -> list[str]:
     return (lines * (n // max(1, len(lines)) + 1))[:n]
 
 
-def cockpit_feeder() -> Callable[[list[str], int], list[int]]:
-    """Feed lines (and their index in the corpus, for the timestamp) to a new PatternMiner."""
-    add = PatternMiner().add_fields
-    return lambda texts, first: [add(1705312800.0 + (first + i) * 0.001, "pod", t, "")
-                                 for i, t in enumerate(texts)]
+# A miner's two halves: what turns a chunk of the corpus into its input, off the clock (the
+# screen's worker receives rows ready-made), and what mines that input, on the clock.
+Feeder = tuple[Callable[[list[str], int], Any], Callable[[Any], list[int]]]
 
 
-def drain3_feeder() -> Callable[[list[str], int], list[int]]:
-    """Feed lines to a new Drain3 TemplateMiner with its example masking config."""
+def cockpit_feeder() -> Feeder:
+    """Rows (ts from the line's index in the corpus, pod, text, level) to a new
+    PatternMiner's ``add_rows``, a chunk at a time, as the worker mines them."""
+    def rows(texts: list[str], first: int) -> list[tuple[float, str, str, str]]:
+        return [(1705312800.0 + (first + i) * 0.001, "pod", t, "") for i, t in enumerate(texts)]
+    return rows, PatternMiner().add_rows
+
+
+def drain3_feeder() -> Feeder:
+    """Lines to a new Drain3 TemplateMiner with its example masking config."""
     config = TemplateMinerConfig()
     config.masking_instructions = [MaskingInstruction(p, m) for p, m in DRAIN3_EXAMPLE_MASKING]
     config.mask_prefix, config.mask_suffix = "<:", ":>"
     config.drain_max_clusters = 1024
     config.drain_extra_delimiters = ["_"]
     add = TemplateMiner(config=config).add_log_message
-    return lambda texts, _first: [add(t)["cluster_id"] for t in texts]
+    return (lambda texts, _first: texts), lambda texts: [add(t)["cluster_id"] for t in texts]
+
+
+def _timed(feeder: Feeder, texts: list[str]) -> tuple[float, list[int]]:
+    prepare, mine = feeder
+    given = prepare(texts, 0)
+    began = time.perf_counter()
+    ids = mine(given)
+    return time.perf_counter() - began, ids
 
 
 def run_cockpit(texts: list[str]) -> tuple[float, list[int]]:
-    feed = cockpit_feeder()
-    began = time.perf_counter()
-    ids = feed(texts, 0)
-    return time.perf_counter() - began, ids
+    return _timed(cockpit_feeder(), texts)
 
 
 def run_drain3(texts: list[str]) -> tuple[float, list[int]]:
-    feed = drain3_feeder()
-    began = time.perf_counter()
-    ids = feed(texts, 0)
-    return time.perf_counter() - began, ids
+    return _timed(drain3_feeder(), texts)
 
 
 def interleaved(texts: list[str], chunk: int = 2000) -> tuple[float, float]:
@@ -168,8 +177,10 @@ def interleaved(texts: list[str], chunk: int = 2000) -> tuple[float, float]:
     for turn, first in enumerate(range(0, len(texts), chunk)):
         part = texts[first:first + chunk]
         for name in ("cockpit", "drain3") if turn % 2 == 0 else ("drain3", "cockpit"):
+            prepare, mine = feeds[name]
+            given = prepare(part, first)
             began = time.perf_counter()
-            feeds[name](part, first)
+            mine(given)
             spent[name] += time.perf_counter() - began
     return spent["cockpit"], spent["drain3"]
 

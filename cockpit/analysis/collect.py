@@ -117,8 +117,8 @@ def mine_pod_logs(cfg: KubernetesConfig, snapshot: ClusterSnapshot, since_s: flo
             except Exception as exc:  # one pod's logs missing is not fatal
                 problems.append(f"logs of {pod.name}: {type(exc).__name__}")
                 continue
-            for ts, text in got:
-                miner.add_fields(ts.timestamp(), pod.name, text, detect_level(text))
+            miner.add_rows([(ts.timestamp(), pod.name, text, detect_level(text))
+                            for ts, text in got])
             lines += len(got)
     finally:
         api.close()

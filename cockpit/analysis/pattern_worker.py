@@ -105,9 +105,7 @@ def _run(batches: Any, results: Any, stop: Event, sampled: Synchronized[int],
         received += read
         if backlog:
             weight, rows = backlog.take(MINE_SLICE)
-            add = miner.add_fields
-            for ts, source, text, level in rows:
-                add(ts, source, text, level, weight)
+            miner.add_rows(rows, weight)
             sampled.value = backlog.sampled_away
             dirty = True
         if not backlog:

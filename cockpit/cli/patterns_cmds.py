@@ -69,13 +69,22 @@ def patterns(source: str, as_json: bool, assign: bool, top: int) -> None:
     ids: list[int] = []
     fallback = datetime.now(UTC).timestamp()
     stream_key = (name, "")
+    rows: list[tuple[float, str, str, str]] = []
+
+    def mine() -> None:  # in batches, as the screen's worker does
+        mined = miner.add_rows(rows)
+        if assign:
+            ids.extend(mined)
+        rows.clear()
+
     try:
         for text in _lines(stream, name):
             stamp, _ = split_timestamp(text)
             ts = stamp.timestamp() if stamp is not None else fallback
-            tid = miner.add_fields(ts, name, text, tagger.tag(stream_key, text))
-            if assign:
-                ids.append(tid)
+            rows.append((ts, name, text, tagger.tag(stream_key, text)))
+            if len(rows) == 2000:
+                mine()
+        mine()
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
