@@ -84,7 +84,7 @@ class PatternMiner:
                            max_clusters=max_templates, param_str="<*>")
         self._mask = TokenMasker(token_cache_size)
         self._raw: dict[str, _Stats] = {}  # raw line -> its template's counters
-        self._masked: dict[str, int] = {}
+        self._masked: dict[str, _Stats] = {}  # masked line -> its template's counters
         self._stats: dict[int, _Stats] = {}
         self.lines = 0.0
         self.mined = 0
@@ -111,19 +111,18 @@ class PatternMiner:
         """The counters of ``text``'s template (mined, and made, if new); the raw text is
         remembered, so that the same line again is one look-up."""
         masked = self._mask(text)
-        tid = self._masked.get(masked)
-        stats = self._stats.get(tid) if tid is not None else None
+        stats = self._masked.get(masked)
         if stats is None:
             cluster, _ = self.drain.add_log_message(masked)
             tid = cluster.cluster_id
-            if len(self._masked) >= self._cache_size:
-                self._masked.clear()
-            self._masked[masked] = tid
             stats = self._stats.get(tid)
             if stats is None:
                 stats = self._stats[tid] = _Stats(tid, ts, is_continuation(text))
                 if len(self._stats) > self._max_templates * 1.25:
                     self._forget_evicted()
+            if len(self._masked) >= self._cache_size:
+                self._masked.clear()
+            self._masked[masked] = stats
         if len(self._raw) >= self._cache_size:
             self._raw.clear()
         self._raw[text] = stats
@@ -153,7 +152,9 @@ class PatternMiner:
             self.until = high
         self._first_and_last(of, stamps)
         width = self.bucket_seconds
-        indices = map(int, map(floordiv, stamps, repeat(width)))
+        first, last = int(low // width), int(high // width)
+        indices = (repeat(first, len(rows)) if first == last  # one bucket: the usual
+                   else map(int, map(floordiv, stamps, repeat(width))))
         groups = Counter(zip(of, indices, map(itemgetter(1), rows), map(itemgetter(3), rows),
                              strict=True))
         for (stats, index, source, level), count in groups.items():
