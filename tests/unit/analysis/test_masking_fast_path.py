@@ -77,3 +77,14 @@ def test_digits_that_the_regex_tells_apart_never_share_a_shape() -> None:
     for token in ("0x1f", "5x1f", "7X2a", "id=0x99", "id=9x99", "web-bc2d4", "web-bc0d4",
                   "web-bc3d4"):
         assert masker(token) == mask(token), token
+
+
+def test_ids_that_never_repeat_are_not_kept_but_small_values_are() -> None:
+    masker = TokenMasker()
+    for n in range(3000):
+        line = (f"GET /api/v1/orders status={200 + n % 3} trace={n * 7919:015x}f "
+                f"path=/v2/orders/{n} took_ms={1000 + n * 37}")
+        assert masker(line) == " ".join(mask(token) for token in line.split())
+    kept = set(masker._cache)
+    assert {"status=200", "status=201", "status=202", "GET"} <= kept
+    assert len(kept) < 20  # not one entry per trace id, path or 4-digit duration
