@@ -30,6 +30,7 @@ from drain3 import TemplateMiner
 from drain3.masking import MaskingInstruction
 from drain3.template_miner_config import TemplateMinerConfig
 
+from cockpit.analysis.pattern_sampling import Row
 from cockpit.analysis.patterns import PatternMiner
 
 _B = r"((?<=[^A-Za-z0-9])|^)"
@@ -132,7 +133,7 @@ Feeder = tuple[Callable[[list[str], int], Any], Callable[[Any], list[int]]]
 def cockpit_feeder() -> Feeder:
     """Rows (ts from the line's index in the corpus, pod, text, level) to a new
     PatternMiner's ``add_rows``, a chunk at a time, as the worker mines them."""
-    def rows(texts: list[str], first: int) -> list[tuple[float, str, str, str]]:
+    def rows(texts: list[str], first: int) -> list[Row]:
         return [(1705312800.0 + (first + i) * 0.001, "pod", t, "") for i, t in enumerate(texts)]
     return rows, PatternMiner().add_rows
 

@@ -5,8 +5,9 @@ analyzer wants the templates that are new since the incident started and the one
 surge. Lines are masked in one regex pass per new token (:mod:`cockpit.analysis.masking`,
 repeated tokens come from a cache) and fed to Drain3's prefix tree (``drain3.drain.Drain``,
 the library's, not a rewrite). Two caches in front of it make repetitive streams cheap:
-raw line -> template id (identical lines, health checks) and masked line -> template id
-(the same event with other ids and numbers: Drain is not consulted at all). Lines come
+raw line -> its template's counters (identical lines, health checks) and masked line ->
+its template's counters (the same event with other ids and numbers: Drain is not
+consulted at all). Lines come
 in batches (:meth:`PatternMiner.add_rows`): only finding a line's template is per line,
 the counting is per (template, bucket, pod, level) of the batch.
 

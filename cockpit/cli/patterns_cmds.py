@@ -19,6 +19,7 @@ from cockpit.cli.common import CockpitUsageError, config_option
 from cockpit.safe_text import inert
 
 if TYPE_CHECKING:
+    from cockpit.analysis.pattern_sampling import Row
     from cockpit.analysis.pattern_snapshot import TemplateStats
 
 _SNIFF = 8192
@@ -69,7 +70,7 @@ def patterns(source: str, as_json: bool, assign: bool, top: int) -> None:
     ids: list[int] = []
     fallback = datetime.now(UTC).timestamp()
     stream_key = (name, "")
-    rows: list[tuple[float, str, str, str]] = []
+    rows: list[Row] = []
 
     def mine() -> None:  # in batches, as the screen's worker does
         mined = miner.add_rows(rows)
